@@ -1,0 +1,641 @@
+"""Amounts: numbers in currency or percent position → money and percent candidates.
+
+Find loosely, verify strictly: one cheap scan for digit runs, then dictionary look-ups
+of the tokens right beside each run (currency before or after, scale words, sub-units,
+qualifiers, ranges). Written-out numbers, vague plurals and CJK numerals are looked for
+only when the document's words say they can be there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from finfacts.lexicon.currency import DOLLAR, YEN_SIGN, CurrencyLexicon, Form, lexicon, supplement
+from finfacts.numbers import (
+    NUMBER_WORDS,
+    is_dash,
+    normalize,
+    parse_cjk,
+    parse_digits,
+    parse_written,
+    to_ascii,
+)
+
+NUM_RE = re.compile(
+    r"(?:(?<=[$€£¥＄￥])\.(?=\d))?\d(?:\d|[,.，．](?=\d)|[ \u00a0\u202f'’](?=\d{3}(?!\d)))*"
+)
+PCT_RE = re.compile(
+    r"[ \u00a0]?(?:(?P<sign>[%％])|(?i:(?P<pp>percentage[ -]points?|pct[ -]points?|ppts?|pp)"
+    r"|(?P<bp>basis[ -]points?|bps|bp)|(?P<word>percents?|per[ -]cent|pct|pc|percentage)))"
+    r"(?![A-Za-z])"
+)
+_RANGE_CONN = re.compile(r"[ \u00a0]*(?:[-\u2212\u2012\u2013\u2014~]|to|and)[ \u00a0]*")
+_FROM_BETWEEN = re.compile(r"(?i:(?<![A-Za-z])(?P<w>between|from))[ \u00a0]+$")
+_SIGN_WORD = re.compile(r"(?i:(?<![A-Za-z])(?:minus|negative))[ \u00a0]+$")
+_GUARD_NEXT = frozenset(
+    "the a an its his her their our my your this that these those approval support praise "
+    "back over out against by in at on gold silver first second third seats votes awards "
+    "election re-election contracts contract title titles estate time terms gdp wages income "
+    "value rates world life growth of".split()
+)
+_NO_WORD_PREFIX_AFTER = frozenset("the a an per each every this that against vs versus".split())
+_CJK_RE = re.compile(
+    r"(?P<num>[0-9０-９][0-9０-９.,，．]*(?:[十百千万萬億亿兆][0-9０-９.,，．]*)*[十百千万萬億亿兆]?"
+    r"|[一二三四五六七八九〇十百千万萬億亿兆]+)(?P<cur>米ドル|人民元|円|元|ドル|ルピー|ウォン|ユーロ|ポンド)"
+)
+_CJK_TRIGGERS = ("円", "元", "ドル", "ルピー", "ウォン", "ユーロ", "ポンド")
+_WORD_RE = re.compile(r"[a-z]+")
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+_FIRST_TOKEN = re.compile(r"[ \u00a0]?([^\s\d]+)")
+_NEXT_TOKEN = re.compile(r"[ \u00a0]([A-Za-z.]+)")
+_TRAILING_PUNCT = ".,;:!?)]}\"'’”"
+_GLUED_SUBUNITS = frozenset(["p", "c"])
+
+
+@dataclass(slots=True)
+class Amount:
+    """One money or percent candidate, before currency context is applied."""
+
+    kind: str  # "money" | "percent"
+    start: int
+    end: int
+    value: Decimal | None
+    currency: str | None = None  # ISO code, DOLLAR / YEN_SIGN marker, or None
+    value_high: Decimal | None = None
+    qualifier: str | None = None
+    vague: bool = False
+    unit: str = "percent"
+    subunit: bool = False
+    main_unit: bool = False  # a whole amount in a main unit, open to "and 43 cents"
+
+
+@dataclass(slots=True)
+class _Side:
+    """What surrounds one number: scale, currency, percent unit, sign, prefix."""
+
+    num_start: int
+    num_end: int
+    raw: str
+    power: int = 0
+    end: int = 0
+    start: int = 0
+    currency: str | None = None
+    divisor: int = 1
+    pct_unit: str | None = None
+    negative: bool = False
+    prefix: bool = False
+    form_kind: str | None = None
+
+
+# ---------------------------------------------------------------- currency beside a number
+
+def suffix_at(t: str, pos: int, lex: CurrencyLexicon) -> Form | None:
+    """The currency form starting at ``pos`` (after one optional space), longest first."""
+    m = _FIRST_TOKEN.match(t, pos)
+    if m is None:
+        return None
+    toks = [(m.group(1), m.start(1), m.end(1))]
+    p = m.end()
+    for _ in range(2):
+        n = _NEXT_TOKEN.match(t, p)
+        if n is None:
+            break
+        toks.append((n.group(1), n.start(1), n.end(1)))
+        p = n.end()
+    for k in (3, 2):
+        if len(toks) >= k:
+            phrase = " ".join(tok for tok, _s, _e in toks[:k])
+            stripped = phrase.rstrip(_TRAILING_PUNCT)
+            code = lex.words.get(stripped.lower())
+            if code:
+                end = toks[k - 1][2] - (len(phrase) - len(stripped))
+                return Form(code, toks[0][1], end, "word")
+    tok, ts, te = toks[0]
+    glued = ts == pos
+    for cand in _token_variants(tok):
+        ce = ts + len(cand)
+        if ce < len(t) and t[ce].isdigit():
+            continue  # "USD50": a prefix of the next number
+        form = lex.symbol(cand)
+        if form:
+            return Form(form.currency, ts, ce, form.kind, form.power)
+        code = lex.code(cand)
+        if code:
+            return Form(code, ts, ce, "code")
+        word = lex.words.get(cand.lower())
+        if word and cand.isalpha():
+            return Form(word, ts, ce, "word")
+        sub = lex.subunits.get(cand if cand in _GLUED_SUBUNITS else cand.lower())
+        if sub and (cand not in _GLUED_SUBUNITS or glued):
+            return Form(sub[0], ts, ce, "subunit", divisor=sub[1])
+    return None
+
+
+def _token_variants(tok: str) -> list[str]:
+    out = [tok]
+    stripped = tok.rstrip(_TRAILING_PUNCT)
+    if stripped != tok:
+        if tok[len(stripped):].startswith("."):
+            out.append(stripped + ".")
+        out.append(stripped)
+    return [v for v in dict.fromkeys(out) if v]
+
+
+def prefix_at(t: str, s: int, lex: CurrencyLexicon) -> tuple[Form, bool] | None:
+    """The currency form ending right before the number at ``s`` and a sign after it."""
+    j = s
+    neg = False
+    if j > 0 and is_dash(t[j - 1]) and j > 1 and not t[j - 2].isalnum():
+        neg, j = True, j - 1
+    if j > 0 and t[j - 1] in " \u00a0":
+        j -= 1
+    k = j
+    while k > 0 and j - k < 12 and not t[k - 1].isspace() and not t[k - 1].isdigit():
+        k -= 1
+    raw = t[k:j]
+    token = raw.lstrip("([{\"'“‘-\u2212\u2013\u2014")
+    k += len(raw) - len(token)
+    token = token.rstrip(":")
+    if not token:
+        return None
+    end = k + len(token)
+    form = lex.symbol(token)
+    if form is None and token.endswith("."):
+        form = lex.symbol(token[:-1])
+    if form is not None:
+        start = k
+        if token in ("$", "＄"):
+            # "c $ 16.4", "hk $ 10", "aud$ 15": letters before the dollar sign
+            m = re.search(r"(?<![A-Za-z])([A-Za-z.]{1,4})[ \u00a0]?$", t[max(0, k - 6):k])
+            if m:
+                letters = m.group(1).upper()
+                code = lex.dollar_prefixes.get(letters) or (
+                    letters if len(letters) == 3 and letters in lex.codes else None)
+                if code:
+                    return Form(code, k - len(t[max(0, k - 6):k]) + m.start(1), end,
+                                "symbol"), neg
+        return Form(form.currency, start, end, form.kind, form.power), neg
+    code = lex.code(token)
+    if code:
+        return Form(code, k, end, "code"), neg
+    word = token.lower()
+    if word in lex.words and word not in lex.guarded_words and token.isalpha():
+        before = re.search(r"([A-Za-z.]+)[ \u00a0]+$", t[max(0, k - 20):k])
+        prev = before.group(1).lower() if before else ""
+        if prev in _NO_WORD_PREFIX_AFTER:
+            return None
+        start = k
+        if prev and f"{prev} {word}" in lex.words:
+            start = k - len(before.group(0))
+            word = f"{prev} {word}"
+        return Form(lex.words[word], start, end, "word"), neg
+    return None
+
+
+# ---------------------------------------------------------------- numbers with their sides
+
+def _scale_power(lex: CurrencyLexicon, text: str) -> int:
+    power = 0
+    for w in re.findall(r"[A-Za-z]+", text):
+        p = lex.scales.get(w)
+        if p is None:
+            p = lex.scales.get(w.lower(), 0)
+        power += p
+    return power
+
+
+def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> _Side | None:
+    """Scale, currency and unit around the number ``t[s:e]``; None for a non-amount."""
+    side = _Side(num_start=s, num_end=e, raw=t[s:e], end=e, start=s)
+    pos = e
+    m = lex.scale_re.match(t, pos)
+    if m:
+        side.power = _scale_power(lex, m.group())
+        pos = m.end()
+    pre = prefix_at(t, s, lex)
+    if pre is not None and pre[0].start < floor:
+        pre = None  # the form already belongs to the amount before: "20 dollar 43c"
+    if pre is not None:
+        form, neg = pre
+        guarded = form.kind == "code" and form.currency in lex.guarded_codes
+        if guarded and side.power == 0 and side.raw.isdigit():
+            pre = None  # "ALL 5 solutions": a guarded code needs a real amount after it
+        elif PCT_RE.match(t, pos):
+            pre = None  # "the dollar 1.5% higher"
+        else:
+            side.currency, side.prefix, side.form_kind = form.currency, True, form.kind
+            side.power += form.power
+            side.start = form.start
+            side.negative = neg
+    if pre is None:
+        form = suffix_at(t, pos, lex)
+        if form is not None and not _suffix_rejected(t, form, side, lex):
+            side.currency, side.form_kind = form.currency, form.kind
+            side.divisor = form.divisor
+            side.power += form.power
+            pos = form.end
+            if form.kind == "code" and side.power == 0:
+                m = lex.scale_re.match(t, pos)  # "75 USD million"
+                if m:
+                    side.power = _scale_power(lex, m.group())
+                    pos = m.end()
+        elif form is None or form.kind != "word":
+            m = PCT_RE.match(t, pos)
+            if m:
+                side.pct_unit = (
+                    "percentage_point" if m.group("pp") else "basis_point" if m.group("bp")
+                    else "percent"
+                )
+                pos = m.end()
+    side.end = pos
+    if not side.prefix and s > 0 and (t[s - 1].isalpha() or t[s - 1] == "_"):
+        return None  # "H100", "B200", "COVID19": a number glued to a word
+    if not side.prefix and s > 0 and (t[s - 1].isdigit() or t[s - 1] in ".,"):
+        return None
+    if not side.negative:
+        start = side.start
+        if start > 1 and is_dash(t[start - 1]) and not t[start - 2].isalnum():
+            side.negative, side.start = True, start - 1
+        elif start == 1 and is_dash(t[0]):
+            side.negative, side.start = True, 0
+        else:
+            m = _SIGN_WORD.search(t, max(0, start - 10), start)
+            if m:
+                side.negative, side.start = True, m.start()
+    return side
+
+
+def _suffix_rejected(t: str, form: Form, side: _Side, lex: CurrencyLexicon) -> bool:
+    if form.kind != "word":
+        return False
+    if _is_year(side.raw) and side.power == 0:
+        return True  # "in 2019 dollars"
+    word = t[form.start:form.end].lower()
+    return _guard_rejects(t, word, form.end, scaled=side.power > 0, lex=lex)
+
+
+def _guard_rejects(t: str, word: str, end: int, *, scaled: bool, lex: CurrencyLexicon) -> bool:
+    """True when a guarded currency word ("won", "pounds", "real") is not money here."""
+    if word not in lex.guarded_words or scaled:
+        return False
+    nxt = _next_word(t, end)
+    if nxt in _GUARD_NEXT:
+        return True  # "two pounds of rice", "won the contract"
+    return word in ("real", "rand")
+
+
+def _next_word(t: str, pos: int) -> str:
+    m = _WORD_RE.match(t.lower(), pos + (1 if pos < len(t) and t[pos] == " " else 0))
+    return m.group() if m else ""
+
+
+def _is_year(raw: str) -> bool:
+    return len(raw) == 4 and raw.isdigit() and 1800 <= int(raw) <= 2100
+
+
+def _value(side: _Side, lex: CurrencyLexicon) -> Decimal | None:
+    code = side.currency
+    if code == YEN_SIGN:
+        code = "JPY"
+    elif code == DOLLAR:
+        code = "USD"
+    value = parse_digits(side.raw, zero_decimal=lex.minor_digits(code) == 0,
+                         scaled=side.power > 0)
+    if value is None:
+        return None
+    if side.power:
+        value = value.scaleb(side.power)
+    if side.divisor != 1:
+        value = value / side.divisor
+    if side.negative:
+        value = -value
+    return normalize(value)
+
+
+def numeric_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
+    """Money and percent candidates anchored on digit runs."""
+    out: list[Amount] = []
+    consumed = 0
+    for m in NUM_RE.finditer(t):
+        s, e = m.span()
+        if s < consumed:
+            continue
+        raw = m.group()
+        if " " in raw or "\u00a0" in raw or "'" in raw or "’" in raw:
+            if parse_digits(raw) is None:
+                e = s + len(re.split(r"[ \u00a0\u202f'’]", raw)[0])
+        side = _read_side(t, s, e, lex, floor=consumed)
+        if side is None:
+            continue
+        amount = _amount_from(t, side, lex)
+        if amount is None:
+            continue
+        out.append(amount)
+        consumed = amount.end
+    return out
+
+
+def _amount_from(t: str, a: _Side, lex: CurrencyLexicon) -> Amount | None:
+    b = _range_partner(t, a, lex)
+    first_open = a.currency is None and a.pct_unit is None
+    if b is not None:
+        if first_open:
+            a.currency, a.divisor, a.pct_unit = b.currency, b.divisor, b.pct_unit
+            a.form_kind = b.form_kind
+            if a.power == 0 and b.power:
+                a.power = b.power  # "1 to 2 billion dollars"
+        elif a.power == 0 and b.power and a.prefix:
+            a.power = b.power  # "$1-2 billion"
+        if b.currency is None and b.pct_unit is None:
+            b.currency, b.divisor, b.pct_unit = a.currency, a.divisor, a.pct_unit
+            if b.power == 0 and a.power:
+                b.power = a.power
+        if not _compatible(a, b):
+            if first_open:
+                return None
+            b = None
+    kind = "money" if a.currency else "percent" if a.pct_unit else None
+    if kind is None:
+        return None
+    value = _value(a, lex)
+    if value is None:
+        return None
+    qual_end = a.start
+    between = _FROM_BETWEEN.search(t, max(0, qual_end - 9), qual_end)
+    if between and between.group("w").lower() == "between" and b is not None:
+        qual_end = between.start()
+    q = lex.qualifier_re.search(t, max(0, qual_end - 16), qual_end)
+    amount = Amount(kind=kind, start=a.start, end=a.end, value=value, currency=a.currency,
+                    qualifier=q.group("q").lower() if q else None,
+                    unit=a.pct_unit or "percent", subunit=a.divisor != 1,
+                    main_unit=(kind == "money" and b is None and a.divisor == 1
+                               and a.power == 0 and a.raw.isdigit()))
+    if b is not None:
+        amount.value_high = _value(b, lex)
+        amount.end = b.end
+        if amount.value_high is None:
+            return None
+    return amount
+
+
+def _compatible(a: _Side, b: _Side) -> bool:
+    if a.currency and b.currency:
+        return a.currency == b.currency and a.divisor == b.divisor
+    if a.pct_unit and b.pct_unit:
+        return a.pct_unit == b.pct_unit
+    return False
+
+
+def _range_partner(t: str, a: _Side, lex: CurrencyLexicon) -> _Side | None:
+    """The second number of "$1-2 billion", "5 to 7 percent", "between ¥1,000 and ¥2,000"."""
+    bare = a.currency is None and a.pct_unit is None
+    anchor = a.end
+    if bare or a.prefix and a.power == 0:
+        anchor = a.num_end if a.power == 0 else a.end
+    m = _RANGE_CONN.match(t, anchor)
+    if not m:
+        return None
+    word = m.group().strip(" \u00a0").lower()
+    before = _FROM_BETWEEN.search(t, max(0, a.start - 9), a.start)
+    ctx = before.group("w").lower() if before else None
+    if word == "and" and ctx != "between":
+        return None
+    if word != "and" and ctx == "from":
+        return None
+    p = m.end()
+    n = NUM_RE.match(t, p)
+    if n is None:
+        for k in range(1, 6):  # a repeated prefix: "$1 billion to $2 billion"
+            n = NUM_RE.match(t, p + k)
+            if n is not None:
+                break
+        if n is None:
+            return None
+    b = _read_side(t, n.start(), n.end(), lex)
+    if b is None or b.start != p:
+        return None
+    if b.prefix and not a.prefix and not bare:
+        return None
+    return b
+
+
+# ---------------------------------------------------------------- compounds
+
+_COMPOUND_GAP = re.compile(r"[ \u00a0]+(?:and[ \u00a0]+)?")
+_BARE_CENTS = re.compile(r"[ \u00a0]+(?:and[ \u00a0]+)?(?P<n>\d{1,2})(?=[ \u00a0]*(?:[.,;!?]|$|more))")
+
+
+def merge_compounds(t: str, amounts: list[Amount], lex: CurrencyLexicon) -> list[Amount]:
+    """"20 dollars 43 cents", "3 GBP and one", "$20 43" → one amount in the main unit."""
+    out: list[Amount] = []
+    i = 0
+    while i < len(amounts):
+        a = amounts[i]
+        nxt = amounts[i + 1] if i + 1 < len(amounts) else None
+        if a.main_unit and a.value is not None and a.currency is not None:
+            if (nxt is not None and nxt.subunit and nxt.value is not None
+                    and _COMPOUND_GAP.fullmatch(t, a.end, nxt.start)
+                    and nxt.value < 1 and a.value >= 0):
+                out.append(_combined(t, a, nxt.value, nxt.end))
+                i += 2
+                continue
+            m = _BARE_CENTS.match(t, a.end)
+            if m and (nxt is None or nxt.start >= m.end()):
+                out.append(_combined(t, a, Decimal(m.group("n")) / 100, m.end("n")))
+                i += 1
+                continue
+            w = _written_cents(t, a.end)
+            if w is not None and (nxt is None or nxt.start >= w[1]):
+                out.append(_combined(t, a, w[0], w[1]))
+                i += 1
+                continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _combined(t: str, a: Amount, cents: Decimal, end: int) -> Amount:
+    return Amount(kind="money", start=a.start, end=end, value=normalize(a.value + cents),
+                  currency=a.currency, qualifier=a.qualifier)
+
+
+_WRITTEN_TAIL = re.compile(
+    r"[ \u00a0]+(?:and[ \u00a0]+)?(?P<w>(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    r"|ninety)(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five"
+    r"|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    r"|eighteen|nineteen))(?=[ \u00a0]*(?:[.,;!?]|$))", re.I)
+
+
+def _written_cents(t: str, pos: int) -> tuple[Decimal, int] | None:
+    m = _WRITTEN_TAIL.match(t, pos)
+    if not m:
+        return None
+    value = parse_written(re.split(r"[ -]", m.group("w")))
+    if value is None or value >= 100:
+        return None
+    return value / 100, m.end("w")
+
+
+# ---------------------------------------------------------------- written numbers
+
+_PCT_WORDS = frozenset(["percent", "percents", "pct", "percentage"])
+
+
+def written_amounts(t: str, low: str, tokens: set[str], lex: CurrencyLexicon) -> list[Amount]:
+    """Amounts spelled out in words: "two trillion yen", "one and a half billion dollars"."""
+    heads = (tokens & lex.word_tokens) | (tokens & _PCT_WORDS) | {
+        tok for tok in tokens if len(tok) == 3 and tok.upper() in lex.lower_codes}
+    if not heads or tokens.isdisjoint(NUMBER_WORDS):
+        return []
+    out: list[Amount] = []
+    for head in sorted(heads):
+        for occ in re.finditer(rf"(?<![a-z]){re.escape(head)}(?![a-z])", low):
+            amount = _written_at(t, low, occ.start(), occ.end(), head, lex)
+            if amount is not None:
+                out.append(amount)
+    return out
+
+
+_BACK_WORD = re.compile(r"([a-z]+)[ \u00a0-]+$")
+
+
+def _words_before(low: str, end: int) -> tuple[int, list[str]]:
+    """Number words running back from ``end``; returns their start and the words."""
+    words: list[str] = []
+    pos = end
+    start = end
+    while True:
+        lo = max(0, pos - 24)
+        m = _BACK_WORD.search(low, lo, pos)
+        if not m or m.group(1) not in NUMBER_WORDS:
+            break
+        words.insert(0, m.group(1))
+        pos = start = m.start(1)
+    while words and words[0] == "and":
+        words.pop(0)
+        start = low.index(words[0], start) if words else end
+    return start, words
+
+
+def _written_at(t: str, low: str, hs: int, he: int, head: str,
+                lex: CurrencyLexicon) -> Amount | None:
+    for phrase_start in _phrase_starts(low, hs):
+        start, words = _words_before(low, phrase_start)
+        if not words or all(w == "and" for w in words):
+            continue
+        if words in (["a"], ["an"]) and not (head in ("dollar", "euro", "penny", "pound", "yen",
+                                                       "rupee", "cent")):
+            continue
+        value = Decimal(1) if words in (["a"], ["an"]) else parse_written(words)
+        if value is None:
+            continue
+        sign = _SIGN_WORD.search(t, max(0, start - 10), start)
+        if sign:
+            value, start = -value, sign.start()
+        if head in _PCT_WORDS:
+            if phrase_start != hs:
+                continue
+            return Amount(kind="percent", start=start, end=he, value=normalize(value))
+        form = suffix_at(t, phrase_start, lex)
+        if form is None or form.end < he:
+            continue
+        scaled = any(w in ("thousand", "million", "billion", "trillion", "lakh", "crore")
+                     for w in words)
+        if form.kind == "word" and _guard_rejects(t, t[form.start:form.end].lower(), form.end,
+                                                  scaled=scaled, lex=lex):
+            continue
+        amount_value = value / form.divisor if form.divisor != 1 else value
+        q = lex.qualifier_re.search(t, max(0, start - 16), start)
+        return Amount(kind="money", start=start, end=form.end, value=normalize(amount_value),
+                      currency=form.currency, qualifier=q.group("q").lower() if q else None,
+                      subunit=form.divisor != 1,
+                      main_unit=form.divisor == 1 and value == value.to_integral_value()
+                      and not scaled)
+    return None
+
+
+def _phrase_starts(low: str, hs: int) -> list[int]:
+    """Where a currency phrase ending at the head word may start ("us dollars")."""
+    starts = [hs]
+    pos = hs
+    for _ in range(2):
+        m = re.search(r"([a-z.]+)\s+$", low[max(0, pos - 16):pos])
+        if not m:
+            break
+        pos = max(0, pos - 16) + m.start()
+        starts.append(pos)
+    return starts
+
+
+# ---------------------------------------------------------------- vague amounts
+
+@cache
+def _vague_re() -> re.Pattern[str]:
+    plurals = "|".join(supplement()["vague"]["plurals"])
+    return re.compile(
+        rf"(?i:(?<![A-Za-z])(?P<mag>{plurals})(?:[ \u00a0]+of[ \u00a0]+(?:{plurals}))?"
+        rf"[ \u00a0]+of)(?=[ \u00a0])"
+    )
+
+
+def vague_amounts(t: str, tokens: set[str], lex: CurrencyLexicon) -> list[Amount]:
+    """"billions of dollars", "hundreds of millions of yen": currency known, value not."""
+    if "of" not in tokens or tokens.isdisjoint(lex.vague_plurals):
+        return []
+    out = []
+    for m in _vague_re().finditer(t):
+        form = suffix_at(t, m.end(), lex)
+        if form is None or form.kind not in ("word", "code"):
+            continue
+        out.append(Amount(kind="money", start=m.start(), end=form.end, value=None,
+                          currency=form.currency, qualifier="vague", vague=True))
+    return out
+
+
+# ---------------------------------------------------------------- CJK amounts
+
+def cjk_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
+    """"2兆円", "1兆2000億円", "103億ルピー", "5万元"."""
+    if not any(trigger in t for trigger in _CJK_TRIGGERS):
+        return []
+    out = []
+    for m in _CJK_RE.finditer(t):
+        value = parse_cjk(m.group("num"))
+        code = lex.symbols.get(m.group("cur"))
+        if value is None or code is None:
+            continue
+        if m.start() > 0 and to_ascii(t[m.start() - 1]).isdigit():
+            continue
+        out.append(Amount(kind="money", start=m.start(), end=m.end(), value=normalize(value),
+                          currency=code))
+    return out
+
+
+def all_amounts(text: str) -> list[Amount]:
+    """Every money and percent candidate in ``text``, non-overlapping, in text order."""
+    lex = lexicon()
+    t = to_ascii(text)
+    candidates = numeric_amounts(t, lex)
+    candidates.extend(cjk_amounts(t, lex))
+    low = t.lower()
+    if len(low) == len(t):
+        tokens = set(_WORD_RE.findall(low))
+        candidates.extend(vague_amounts(t, tokens, lex))
+        candidates.extend(written_amounts(t, low, tokens, lex))
+    candidates.sort(key=lambda a: (a.start, -(a.end - a.start)))
+    out: list[Amount] = []
+    last_end = -1
+    for a in candidates:
+        if a.start >= last_end:
+            out.append(a)
+            last_end = a.end
+        elif out and a.end > out[-1].end and a.start <= out[-1].start:
+            out[-1] = a
+            last_end = a.end
+    if "://" in t or "www." in t:
+        urls = [m.span() for m in _URL_RE.finditer(t)]
+        out = [a for a in out if not any(s <= a.start < e for s, e in urls)]
+    return merge_compounds(t, out, lex)

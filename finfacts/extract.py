@@ -1,0 +1,153 @@
+"""Text → typed records in one deterministic pass.
+
+``extract`` never raises on a ``str``: a fault inside the grammar on some odd input is
+contained to that document and reported through the ``errors`` list of
+``extract_with_errors``; every record satisfies ``text[r.start:r.end] == r.surface``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from functools import cache
+
+from finfacts.amounts import all_amounts
+from finfacts.lexicon.currency import DOLLAR, YEN_SIGN, lexicon, supplement
+from finfacts.records import Money, Percent, Record
+from finfacts.sentences import sentence_span
+
+_EQUIV_GAP = re.compile(
+    r"(?i)[ \u00a0]*(?:\([ \u00a0]*|,[ \u00a0]*or[ \u00a0]+|[ \u00a0]+or[ \u00a0]+)"
+    r"(?:(?:about|around|roughly|approximately|approx\.|some|nearly|almost|over|more than)"
+    r"[ \u00a0]+)?$"
+)
+
+
+def extract(text: str, *, published: date | None = None, doc_id: str | None = None) -> list[Record]:
+    """All facts in ``text``, sorted by offset. Never raises on a ``str``."""
+    records, _errors = extract_with_errors(text, published=published, doc_id=doc_id)
+    return records
+
+
+def extract_with_errors(
+    text: str, *, published: date | None = None, doc_id: str | None = None
+) -> tuple[list[Record], list[str]]:
+    """Like ``extract``, also returning the reasons of any internal fault (normally empty)."""
+    if not isinstance(text, str):
+        return [], [f"expected str, got {type(text).__name__}"]
+    try:
+        return _extract(text, published, doc_id), []
+    except Exception as exc:  # contain grammar faults to this document
+        return [], [f"{doc_id or '<text>'}: internal error: {exc!r}"]
+
+
+def _extract(text: str, published: date | None, doc_id: str | None) -> list[Record]:
+    amounts = all_amounts(text)
+    if not amounts:
+        return _with_moves(text, [], published, doc_id)
+    context = _DocContext(text)
+    records: list[Record] = []
+    money_index: list[int] = []  # position in records of each Money
+    for a in amounts:
+        start, end = a.start, a.end
+        span = sentence_span(text, start, end)
+        sentence = text[span[0]:span[1]]
+        if a.kind == "money":
+            currency = context.resolve(a.currency, start, sentence)
+            rec: Record = Money(
+                doc_id=doc_id, start=start, end=end, surface=text[start:end], sentence=sentence,
+                value=a.value, currency=currency, value_high=a.value_high,
+                approx=a.qualifier is not None, qualifier=a.qualifier, vague=a.vague,
+            )
+            money_index.append(len(records))
+        else:
+            rec = Percent(
+                doc_id=doc_id, start=start, end=end, surface=text[start:end], sentence=sentence,
+                value=a.value, unit=a.unit, value_high=a.value_high,
+                approx=a.qualifier is not None, qualifier=a.qualifier,
+            )
+        records.append(rec)
+    _link_equivalents(text, records, money_index)
+    return _with_moves(text, records, published, doc_id)
+
+
+def _with_moves(text: str, records: list[Record], published: date | None,
+                doc_id: str | None) -> list[Record]:
+    from finfacts.moves import attach_moves
+
+    return attach_moves(text, records, published, doc_id)
+
+
+def _link_equivalents(text: str, records: list[Record], money_index: list[int]) -> None:
+    """Mark "INR 103 billion (USD 1.25 billion)": the second restates the first."""
+    for k in range(1, len(money_index)):
+        i, j = money_index[k - 1], money_index[k]
+        first, second = records[i], records[j]
+        gap_start = first.end
+        gap = text[gap_start:second.start]
+        if len(gap) > 40 or not _EQUIV_GAP.match(gap):
+            continue
+        if gap.lstrip().startswith("(") and not text[second.end:second.end + 3].lstrip().startswith(")"):
+            continue
+        if first.currency == second.currency:
+            continue
+        records[j] = replace(second, equivalent_of=k - 1)
+
+
+class _DocContext:
+    """Document-level facts that decide ambiguous currency signs."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._dollars: list[tuple[int, str]] | None = None
+
+    def resolve(self, currency: str | None, pos: int, sentence: str) -> str | None:
+        if currency == DOLLAR:
+            return self._dollar_at(pos)
+        if currency == YEN_SIGN:
+            return _yen_or_yuan(sentence)
+        if currency == "JPY" and self.text[pos:pos + 1] == "¥":
+            return _yen_or_yuan(sentence)
+        return currency
+
+    def _dollar_at(self, pos: int) -> str:
+        if self._dollars is None:
+            self._dollars = [(m.start(), _dollar_code(m.group())) for m in
+                             _explicit_dollar_re().finditer(self.text)]
+        code = "USD"
+        for start, c in self._dollars:
+            if start >= pos:
+                break
+            code = c
+        return code
+
+
+@cache
+def _explicit_dollar_re() -> re.Pattern[str]:
+    lex = lexicon()
+    forms = [s for s, c in lex.symbols.items() if "$" in s and s not in ("$", "＄") and c != DOLLAR]
+    words = [w for w, c in lex.words.items() if w.endswith(("dollar", "dollars")) and c != DOLLAR]
+    codes = sorted({c for c in (lex.symbols.get(f) for f in forms) if c})
+    alt_forms = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    alt_words = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    alt_codes = "|".join(codes)
+    return re.compile(
+        rf"(?<![A-Za-z])(?:{alt_forms})|(?i:(?<![A-Za-z])(?:{alt_words})(?![A-Za-z]))"
+        rf"|(?<![A-Za-z])(?:{alt_codes})(?![A-Za-z])"
+    )
+
+
+def _dollar_code(form: str) -> str:
+    lex = lexicon()
+    return lex.symbols.get(form) or lex.words.get(form.lower()) or (
+        form if form in lex.codes else "USD")
+
+
+def _yen_or_yuan(sentence: str) -> str:
+    ctx = supplement()["context"]
+    words = set(re.findall(r"[a-z]+", sentence.lower()))
+    if not words.isdisjoint(ctx["chinese"]) and words.isdisjoint(ctx["japanese"]):
+        return "CNY"
+    return "JPY"
+

@@ -1,0 +1,141 @@
+"""The currency lexicon: CLDR tables merged with the news supplement, loaded once, lazily.
+
+Nothing here runs at import time; the first extraction builds the tables (a few ms),
+later ones reuse them. Currency forms are looked up in dictionaries from the one to
+three tokens beside a number, so no pattern ever alternates over hundreds of names.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from finfacts.lexicon import cldr_currencies as cldr
+
+DOLLAR = "$"  # marker: the document's dollar
+YEN_SIGN = "¥"  # marker: yen or yuan by context
+
+
+@cache
+def supplement() -> dict:
+    """The parsed supplement.toml."""
+    text = resources.files("finfacts.lexicon").joinpath("supplement.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A currency form found beside a number."""
+
+    currency: str  # ISO code, or the DOLLAR / YEN_SIGN marker
+    start: int
+    end: int
+    kind: str  # "symbol" | "code" | "word" | "subunit"
+    power: int = 0  # "MUSD" carries millions
+    divisor: int = 1  # sub-units: cents -> 100
+
+
+@dataclass(frozen=True)
+class CurrencyLexicon:
+    """All currency forms finfacts recognises, with the few patterns built from them."""
+
+    symbols: dict[str, str]  # symbol as written -> ISO code or marker
+    codes: frozenset[str]  # ISO codes accepted in upper case
+    lower_codes: frozenset[str]  # ISO codes also accepted in lower case
+    million_codes: frozenset[str]
+    dollar_prefixes: dict[str, str]  # "HK" in "HK$" -> HKD
+    words: dict[str, str]  # lower-cased names -> ISO code or marker
+    guarded_words: frozenset[str]
+    guarded_codes: frozenset[str]
+    subunits: dict[str, tuple[str, int]]
+    scales: dict[str, int]
+    qualifiers: tuple[str, ...]
+    vague_plurals: tuple[str, ...]
+    digits: dict[str, int]
+    cash_digits: dict[str, int]
+    scale_re: re.Pattern[str]
+    qualifier_re: re.Pattern[str]
+    word_tokens: frozenset[str]  # last tokens of currency names and sub-units
+
+    def minor_digits(self, code: str | None) -> int:
+        """Digits a price in this currency shows (cash digits; 2 when unknown): IDR 0, JPY 0."""
+        code = code or ""
+        return self.cash_digits.get(code, self.digits.get(code, 2))
+
+    def code(self, token: str) -> str | None:
+        """ISO code for a token written as a code ("USD", "usd"; "ALL" only in capitals)."""
+        up = token.upper()
+        if up not in self.codes:
+            return None
+        return up if token == up or up in self.lower_codes else None
+
+    def symbol(self, token: str) -> Form | None:
+        """A symbol, dollar-prefixed symbol or million-code written as one token."""
+        if token in self.symbols:
+            return Form(self.symbols[token], 0, len(token), "symbol")
+        if token.endswith("$") and len(token) > 1:
+            letters = token[:-1].strip(" \u00a0").upper()
+            code = self.dollar_prefixes.get(letters) or (
+                letters if len(letters) == 3 and letters in self.codes else None)
+            if code:
+                return Form(code, 0, len(token), "symbol")
+        if len(token) == 4 and token[0] == "M" and token[1:] in self.million_codes:
+            return Form(token[1:], 0, 4, "code", power=6)
+        return None
+
+
+def _alternation(forms: list[str]) -> str:
+    return "|".join(re.escape(f) for f in sorted(set(forms), key=lambda f: (-len(f), f)))
+
+
+@cache
+def lexicon() -> CurrencyLexicon:
+    """Build (once) the merged currency lexicon."""
+    sup = supplement()
+    ignored = set(sup["symbols_ignored"]["list"])
+    symbols: dict[str, str] = {}
+    for sym, codes in cldr.SYMBOLS.items():
+        if sym not in ignored and codes:
+            symbols[sym] = codes[0]
+    symbols.update(sup["symbols"])
+    for sym in ("$", "＄"):
+        symbols[sym] = DOLLAR
+    for sym in ("¥", "￥"):
+        symbols[sym] = YEN_SIGN
+    codes = frozenset(cldr.DIGITS) | frozenset(sup["extra_codes"]["list"])
+    guarded_codes = frozenset(sup["guarded_codes"]["list"])
+    words = dict(cldr.NAMES)
+    words.update(sup["words"])
+    subunits = {k: (v[0], int(v[1])) for k, v in sup["subunits"].items()}
+    scales = dict(sup["scales"])
+    qualifiers = tuple(sup["qualifiers"]["list"])
+    one_letter = [s for s in scales if len(s) == 1]
+    long_scales = [s for s in scales if len(s) > 1]
+    scale = (
+        rf"(?:[ \u00a0]?-?(?:(?i:{_alternation(long_scales)})(?![A-Za-z])"
+        rf"|(?<=\d)(?:{_alternation(one_letter)})(?![A-Za-z])))+"
+    )
+    qual = rf"(?i:(?<![A-Za-z])(?P<q>{_alternation(list(qualifiers))}))[ \u00a0]+$"
+    tokens = {w.split()[-1] for w in words} | set(subunits)
+    return CurrencyLexicon(
+        symbols=symbols,
+        codes=codes,
+        lower_codes=frozenset(c for c in codes if c not in guarded_codes),
+        million_codes=frozenset(sup["million_codes"]["list"]),
+        dollar_prefixes={k.upper(): v for k, v in sup["dollar_prefixes"].items()},
+        words=words,
+        guarded_words=frozenset(sup["guarded_words"]["list"]),
+        guarded_codes=guarded_codes,
+        subunits=subunits,
+        scales=scales,
+        qualifiers=qualifiers,
+        vague_plurals=tuple(sup["vague"]["plurals"]),
+        digits={**dict(cldr.DIGITS), "BTC": 8},
+        cash_digits=dict(cldr.CASH_DIGITS),
+        scale_re=re.compile(scale),
+        qualifier_re=re.compile(qual),
+        word_tokens=frozenset(t for t in tokens if t.isalpha()),
+    )
