@@ -24,9 +24,9 @@ from finfacts.numbers import (
     to_ascii,
 )
 
-NUM_RE = re.compile(
-    r"(?:(?<=[$€£¥＄￥])\.(?=\d))?\d(?:\d|[,.，．](?=\d)|[ \u00a0\u202f'’](?=\d{3}(?!\d)))*"
-)
+NUM_RE = re.compile(r"\d(?:\d|[,.，．](?=\d)|[ \u00a0\u202f'’](?=\d{3}(?!\d)))*")
+_CJK_OR_WIDE = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_LEADING_DOT_AFTER = frozenset("$€£¥＄￥")
 PCT_RE = re.compile(
     r"[ \u00a0]?(?:(?P<sign>[%％])|(?i:(?P<pp>percentage[ -]points?|pct[ -]points?|ppts?|pp)"
     r"|(?P<bp>basis[ -]points?|bps|bp)|(?P<word>percents?|per[ -]cent|pct|pc|percentage)))"
@@ -323,10 +323,14 @@ def numeric_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
         s, e = m.span()
         if s < consumed:
             continue
-        raw = m.group()
+        if s > 1 and t[s - 1] == "." and t[s - 2] in _LEADING_DOT_AFTER:
+            s -= 1  # "$.75"
+        raw = t[s:e]
         if " " in raw or "\u00a0" in raw or "'" in raw or "’" in raw:
             if parse_digits(raw) is None:
                 e = s + len(re.split(r"[ \u00a0\u202f'’]", raw)[0])
+        if _plain_number(t, s, e, lex):
+            continue
         side = _read_side(t, s, e, lex, floor=consumed)
         if side is None:
             continue
@@ -336,6 +340,34 @@ def numeric_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
         out.append(amount)
         consumed = amount.end
     return out
+
+
+_TOKEN_EDGE = "()[]{}\"'“”‘’,;:!?."
+_PLAIN_BEFORE = frozenset(" \n\t(\"“")
+
+
+def _plain_number(t: str, s: int, e: int, lex: CurrencyLexicon) -> bool:
+    """Cheap rejection: True when no token beside the number can make it an amount."""
+    if s and t[s - 1] not in _PLAIN_BEFORE:
+        return False
+    if s > 1 and t[s - 1] == " ":
+        j = t.rfind(" ", max(0, s - 24), s - 1)
+        prev = t[j + 1 : s - 1].strip(_TOKEN_EDGE)
+        if "\n" in prev:
+            prev = prev.rsplit("\n", 1)[1]
+        if prev and (not prev.isalpha() or not prev.isascii() or prev.lower() in lex.beside_tokens):
+            return False
+    if e >= len(t):
+        return True
+    nxt = t[e]
+    if nxt == " " or nxt == "\u00a0":
+        k = e + 1
+        stop = min(len(t), k + 24)
+        while k < stop and not t[k].isspace():
+            k += 1
+        token = t[e + 1 : k].strip(_TOKEN_EDGE).lower()
+        return token.isalpha() and token.isascii() and token not in lex.beside_tokens
+    return nxt in ",;:!?)\n\t" or nxt == "." and (e + 1 >= len(t) or not t[e + 1].isalnum())
 
 
 def _amount_from(t: str, a: _Side, lex: CurrencyLexicon) -> Amount | None:
@@ -486,16 +518,29 @@ _PCT_WORDS = frozenset(["percent", "percents", "pct", "percentage"])
 
 def written_amounts(t: str, low: str, tokens: set[str], lex: CurrencyLexicon) -> list[Amount]:
     """Amounts spelled out in words: "two trillion yen", "one and a half billion dollars"."""
-    heads = (tokens & lex.word_tokens) | (tokens & _PCT_WORDS) | {
-        tok for tok in tokens if len(tok) == 3 and tok.upper() in lex.lower_codes}
+    heads = (tokens & lex.word_tokens) | (tokens & _PCT_WORDS) | (tokens & lex.lower_code_tokens)
     if not heads or tokens.isdisjoint(NUMBER_WORDS):
         return []
     out: list[Amount] = []
     for head in sorted(heads):
-        for occ in re.finditer(rf"(?<![a-z]){re.escape(head)}(?![a-z])", low):
-            amount = _written_at(t, low, occ.start(), occ.end(), head, lex)
+        for hs in _word_positions(low, head):
+            amount = _written_at(t, low, hs, hs + len(head), head, lex)
             if amount is not None:
                 out.append(amount)
+    return out
+
+
+def _word_positions(low: str, word: str) -> list[int]:
+    """Start offsets of ``word`` as a whole word in ``low`` (plain substring search)."""
+    out = []
+    i = low.find(word)
+    n = len(word)
+    while i != -1:
+        if (i == 0 or not low[i - 1].isalpha()) and (
+            i + n == len(low) or not low[i + n].isalpha()
+        ):
+            out.append(i)
+        i = low.find(word, i + n)
     return out
 
 
@@ -581,12 +626,19 @@ def _vague_re() -> re.Pattern[str]:
     )
 
 
-def vague_amounts(t: str, tokens: set[str], lex: CurrencyLexicon) -> list[Amount]:
+def vague_amounts(t: str, low: str, tokens: set[str], lex: CurrencyLexicon) -> list[Amount]:
     """"billions of dollars", "hundreds of millions of yen": currency known, value not."""
     if "of" not in tokens or tokens.isdisjoint(lex.vague_plurals):
         return []
     out = []
-    for m in _vague_re().finditer(t):
+    pattern = _vague_re()
+    starts = sorted(
+        i for plural in tokens.intersection(lex.vague_plurals) for i in _word_positions(low, plural)
+    )
+    for i in starts:
+        m = pattern.match(t, i)
+        if m is None:
+            continue
         form = suffix_at(t, m.end(), lex)
         if form is None or form.kind not in ("word", "code"):
             continue
@@ -617,13 +669,15 @@ def cjk_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
 def all_amounts(text: str) -> list[Amount]:
     """Every money and percent candidate in ``text``, non-overlapping, in text order."""
     lex = lexicon()
-    t = to_ascii(text)
+    wide = _CJK_OR_WIDE.search(text) is not None
+    t = to_ascii(text) if wide else text
     candidates = numeric_amounts(t, lex)
-    candidates.extend(cjk_amounts(t, lex))
+    if wide:
+        candidates.extend(cjk_amounts(t, lex))
     low = t.lower()
     if len(low) == len(t):
         tokens = set(_WORD_RE.findall(low))
-        candidates.extend(vague_amounts(t, tokens, lex))
+        candidates.extend(vague_amounts(t, low, tokens, lex))
         candidates.extend(written_amounts(t, low, tokens, lex))
     candidates.sort(key=lambda a: (a.start, -(a.end - a.start)))
     out: list[Amount] = []

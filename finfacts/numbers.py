@@ -10,6 +10,7 @@ minor unit on price tags (JPY, KRW, IDR) and no scale word follows.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 _FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
@@ -18,9 +19,12 @@ _GROUP_SPACES = "\u00a0\u202f\u2009 '’"
 _DASHES = "-\u2212\u2012\u2013\u2014\ufe63\uff0d"
 
 
+_NEEDS_ASCII = re.compile(r"[\uff0c-\uff19]")
+
+
 def to_ascii(text: str) -> str:
     """Full-width digits and punctuation to ASCII; same length, so offsets still hold."""
-    return text.translate(_FULLWIDTH)
+    return text.translate(_FULLWIDTH) if _NEEDS_ASCII.search(text) else text
 
 
 def parse_digits(raw: str, *, zero_decimal: bool = False, scaled: bool = False) -> Decimal | None:

@@ -59,6 +59,8 @@ class CurrencyLexicon:
     scale_re: re.Pattern[str]
     qualifier_re: re.Pattern[str]
     word_tokens: frozenset[str]  # last tokens of currency names and sub-units
+    lower_code_tokens: frozenset[str]  # "usd", "eur": codes that may be written in lower case
+    beside_tokens: frozenset[str]  # lower-cased tokens that may make a number an amount
 
     def minor_digits(self, code: str | None) -> int:
         """Digits a price in this currency shows (cash digits; 2 when unknown): IDR 0, JPY 0."""
@@ -107,7 +109,9 @@ def lexicon() -> CurrencyLexicon:
         symbols[sym] = YEN_SIGN
     codes = frozenset(cldr.DIGITS) | frozenset(sup["extra_codes"]["list"])
     guarded_codes = frozenset(sup["guarded_codes"]["list"])
-    words = dict(cldr.NAMES)
+    # English names of currencies in use today; historic ones only where the supplement
+    # names them (FIM, ESP): "gold", "unit", "rights" must never read as money.
+    words = {name: code for name, code in cldr.NAMES.items() if code in cldr.CURRENT}
     words.update(sup["words"])
     subunits = {k: (v[0], int(v[1])) for k, v in sup["subunits"].items()}
     scales = dict(sup["scales"])
@@ -138,4 +142,17 @@ def lexicon() -> CurrencyLexicon:
         scale_re=re.compile(scale),
         qualifier_re=re.compile(qual),
         word_tokens=frozenset(t for t in tokens if t.isalpha()),
+        lower_code_tokens=frozenset(c.lower() for c in codes if c not in guarded_codes),
+        beside_tokens=frozenset(
+            {w.split()[0] for w in words}
+            | {w.split()[-1] for w in words}
+            | {c.lower() for c in codes}
+            | {s.lower() for s in symbols}
+            | {s.lower() for s in scales}
+            | {f"m{c.lower()}" for c in sup["million_codes"]["list"]}
+            | set(subunits)
+            | set(sup["signs"]["list"])
+            | {"to", "and", "percent", "percents", "per", "pct", "pc", "percentage", "basis",
+               "bps", "bp", "pp", "ppt", "ppts"}
+        ),
     )
