@@ -34,6 +34,10 @@ PCT_RE = re.compile(
 )
 _RANGE_CONN = re.compile(r"[ \u00a0]*(?:[-\u2212\u2012\u2013\u2014~]|to|and)[ \u00a0]*")
 _FROM_BETWEEN = re.compile(r"(?i:(?<![A-Za-z])(?P<w>between|from))[ \u00a0]+$")
+_RANGE_FROM = re.compile(
+    r"(?i:(?<![A-Za-z])(?:ranges?|ranging|ranged|vary|varies|varying|anywhere|estimated))"
+    r"[ \u00a0]+from[ \u00a0]+$"
+)
 _SIGN_WORD = re.compile(r"(?i:(?<![A-Za-z])(?:minus|negative))[ \u00a0]+$")
 _GUARD_NEXT = frozenset(
     "the a an its his her their our my your this that these those approval support praise "
@@ -41,12 +45,20 @@ _GUARD_NEXT = frozenset(
     "election re-election contracts contract title titles estate time terms gdp wages income "
     "value rates world life growth of".split()
 )
+_WEIGHT_BEFORE = re.compile(
+    r"(?i:(?<![A-Za-z])(?:lost|lose|losing|gained|gain|weighs?|weighed|weighing|shed))"
+    r"[ \u00a0]+\S+[ \u00a0]+pounds?$"
+)
 _NO_WORD_PREFIX_AFTER = frozenset("the a an per each every this that against vs versus".split())
 _CJK_RE = re.compile(
     r"(?P<num>[0-9０-９][0-9０-９.,，．]*(?:[十百千万萬億亿兆][0-9０-９.,，．]*)*[十百千万萬億亿兆]?"
-    r"|[一二三四五六七八九〇十百千万萬億亿兆]+)(?P<cur>米ドル|人民元|円|元|ドル|ルピー|ウォン|ユーロ|ポンド)"
+    r"|[一二三四五六七八九〇十百千万萬億亿兆]+)(?P<cur>米ドル|人民元|新台币|新台幣|美元|港元|港币|日元|"
+    r"欧元|歐元|英镑|英鎊|韩元|韓元|卢比|盧比|円|元|ドル|ルピー|ウォン|ユーロ|ポンド)"
 )
-_CJK_TRIGGERS = ("円", "元", "ドル", "ルピー", "ウォン", "ユーロ", "ポンド")
+_CJK_TRIGGERS = ("円", "元", "ドル", "ルピー", "ウォン", "ユーロ", "ポンド", "币", "幣", "镑", "鎊",
+                 "卢比", "盧比")
+_CJK_QUALIFIERS = {"約": "about", "约": "about", "およそ": "about", "近": "nearly", "超": "more than",
+                   "逾": "more than", "超过": "more than", "超過": "more than"}
 _WORD_RE = re.compile(r"[a-z]+")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 _FIRST_TOKEN = re.compile(r"[ \u00a0]?([^\s\d]+)")
@@ -156,6 +168,10 @@ def prefix_at(t: str, s: int, lex: CurrencyLexicon) -> tuple[Form, bool] | None:
     while k > 0 and j - k < 12 and not t[k - 1].isspace() and not t[k - 1].isdigit():
         k -= 1
     raw = t[k:j]
+    cut = max(raw.rfind(c) for c in "-\u2013\u2014/~(")
+    if cut >= 0:  # "€3bn-€4bn": the prefix is what follows the range dash
+        k += cut + 1
+        raw = raw[cut + 1 :]
     token = raw.lstrip("([{\"'“‘-\u2212\u2013\u2014")
     k += len(raw) - len(token)
     token = token.rstrip(":")
@@ -169,7 +185,9 @@ def prefix_at(t: str, s: int, lex: CurrencyLexicon) -> tuple[Form, bool] | None:
         start = k
         if token in ("$", "＄"):
             # "c $ 16.4", "hk $ 10", "aud$ 15": letters before the dollar sign
-            m = re.search(r"(?<![A-Za-z])([A-Za-z.]{1,4})[ \u00a0]?$", t[max(0, k - 6):k])
+            m = re.search(r"(?<![A-Za-z])([A-Za-z.]{1,4})([ \u00a0]?)$", t[max(0, k - 6):k])
+            if m and m.group(2) and m.group(1).lower() in ("a", "i"):
+                m = None  # "a $10 million": the article, not A$
             if m:
                 letters = m.group(1).upper()
                 code = lex.dollar_prefixes.get(letters) or (
@@ -282,6 +300,8 @@ def _guard_rejects(t: str, word: str, end: int, *, scaled: bool, lex: CurrencyLe
     if word not in lex.guarded_words or scaled:
         return False
     nxt = _next_word(t, end)
+    if word.startswith("pound") and _WEIGHT_BEFORE.search(t, max(0, end - 40), end):
+        return True  # "the patient lost 20 pounds"
     if nxt in _GUARD_NEXT:
         return True  # "two pounds of rice", "won the contract"
     return word in ("real", "rand")
@@ -421,6 +441,27 @@ def _compatible(a: _Side, b: _Side) -> bool:
     return False
 
 
+@cache
+def _change_before() -> re.Pattern[str]:
+    moves = supplement()["moves"]
+    verbs = sorted({v for d in ("up", "down") for v in moves[d] if " " not in v}, key=len)
+    alt = "|".join(re.escape(v) for v in reversed(verbs))
+    return re.compile(rf"(?i:(?<![A-Za-z])(?:{alt}|by))[ \u00a0]+(?:[A-Za-z]+[ \u00a0]+)?$")
+
+
+class _LazyPattern:
+    """A pattern compiled on first use (keeps imports cheap)."""
+
+    def __init__(self, build):
+        self._build = build
+
+    def search(self, text: str, pos: int, endpos: int):
+        return self._build().search(text, pos, endpos)
+
+
+_CHANGE_BEFORE = _LazyPattern(_change_before)
+
+
 def _range_partner(t: str, a: _Side, lex: CurrencyLexicon) -> _Side | None:
     """The second number of "$1-2 billion", "5 to 7 percent", "between ¥1,000 and ¥2,000"."""
     bare = a.currency is None and a.pct_unit is None
@@ -435,8 +476,10 @@ def _range_partner(t: str, a: _Side, lex: CurrencyLexicon) -> _Side | None:
     ctx = before.group("w").lower() if before else None
     if word == "and" and ctx != "between":
         return None
-    if word != "and" and ctx == "from":
-        return None
+    if word != "and" and ctx == "from" and not _RANGE_FROM.search(t, max(0, a.start - 30), a.start):
+        return None  # "rose from $1 billion to $2 billion": two amounts
+    if word == "to" and ctx is None and _CHANGE_BEFORE.search(t, max(0, a.start - 30), a.start):
+        return None  # "fell by $2 billion to $18 billion", "fell 3 pence to 52 pence"
     p = m.end()
     n = NUM_RE.match(t, p)
     if n is None:
@@ -544,6 +587,7 @@ def _word_positions(low: str, word: str) -> list[int]:
     return out
 
 
+_UNIT_BEFORE = re.compile(r"(?i:cents?|pence|per|yen|dollars?|euros?|p)[ \u00a0]+$")
 _BACK_WORD = re.compile(r"([a-z]+)[ \u00a0-]+$")
 
 
@@ -574,6 +618,8 @@ def _written_at(t: str, low: str, hs: int, he: int, head: str,
         if words in (["a"], ["an"]) and not (head in ("dollar", "euro", "penny", "pound", "yen",
                                                        "rupee", "cent")):
             continue
+        if words in (["a"], ["an"]) and _UNIT_BEFORE.search(t, max(0, start - 16), start):
+            continue  # "1.20 cents a pound": a unit of measure, not an amount
         value = Decimal(1) if words in (["a"], ["an"]) else parse_written(words)
         if value is None:
             continue
@@ -661,8 +707,10 @@ def cjk_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
             continue
         if m.start() > 0 and to_ascii(t[m.start() - 1]).isdigit():
             continue
+        qualifier = next((q for w, q in _CJK_QUALIFIERS.items()
+                          if t.endswith(w, 0, m.start())), None)
         out.append(Amount(kind="money", start=m.start(), end=m.end(), value=normalize(value),
-                          currency=code))
+                          currency=code, qualifier=qualifier))
     return out
 
 

@@ -54,7 +54,7 @@ def _extract(text: str, published: date | None, doc_id: str | None) -> list[Reco
         span = sentence_span(text, start, end)
         sentence = text[span[0]:span[1]]
         if a.kind == "money":
-            currency = context.resolve(a.currency, start, sentence)
+            currency = context.resolve_amount(a.currency, start, end, sentence)
             rec: Record = Money(
                 doc_id=doc_id, start=start, end=end, surface=text[start:end], sentence=sentence,
                 value=a.value, currency=currency, value_high=a.value_high,
@@ -110,6 +110,14 @@ class _DocContext:
         if currency == "JPY" and self.text[pos:pos + 1] == "¥":
             return _yen_or_yuan(sentence)
         return currency
+
+    def resolve_amount(self, currency: str | None, start: int, end: int, sentence: str):
+        """Currency of an amount, with sub-unit context: "20 sen" in a Malaysian story is MYR."""
+        if currency == "JPY" and self.text[start:end].lower().endswith(("sen", "sens")):
+            words = set(re.findall(r"[a-z]+", sentence.lower()))
+            if not words.isdisjoint(supplement()["context"]["malaysian"]) or "RM" in sentence:
+                return "MYR"
+        return self.resolve(currency, start, sentence)
 
     def _dollar_at(self, pos: int) -> str:
         if self._dollars is None:

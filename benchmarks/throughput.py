@@ -1,0 +1,134 @@
+"""Throughput of ``finfacts.extract.extract`` against a one-regex toy extractor, same run.
+
+The corpus (benchmarks/corpus.py) is the seed articles repeated with varied digits, at
+least 2 MB. Both extractors run document by document; the repetitions are interleaved
+(full, toy, full, toy, ...) in one process and the best time of each is reported, so
+machine noise hits both alike. MB = 10^6 bytes of UTF-8 text.
+
+    python benchmarks/throughput.py              # best of 5
+    python benchmarks/throughput.py --repeat 9 --min-mb 4
+    python benchmarks/throughput.py --profile    # cProfile of the full extractor
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling module corpus.py
+
+from corpus import DEFAULT_SEED, Doc, build_corpus, corpus_bytes
+
+# The baseline: one honest compiled pattern for money and percent, no normalisation.
+# Either a currency sign/code then a number with an optional scale word, or a number
+# (optionally scaled) followed by %, "percent" or a currency word.
+TOY_PATTERN = re.compile(
+    r"""
+    (?:US\$|[A-Z]{1,2}\$|[$€£¥₹]|\b(?:USD|EUR|GBP|JPY|CNY|INR|SGD|HKD|TWD|KRW|Rs\.?)\ ?)
+    \d+(?:,\d{3})*(?:\.\d+)?
+    (?:\ ?(?:thousand|million|billion|trillion|bn|mn|m|k)\b)?
+    |
+    \b\d+(?:,\d{3})*(?:\.\d+)?
+    (?:\ (?:thousand|million|billion|trillion))?
+    \ ?(?:%|percent\b|(?:dollars|yen|euros|pounds|rupees|yuan|won)\b)
+    """,
+    re.X,
+)
+
+
+def toy_extract(text: str) -> int:
+    """Count the toy pattern's matches in one document (the work is the finditer scan)."""
+    return sum(1 for _ in TOY_PATTERN.finditer(text))
+
+
+def full_extract() -> Callable[..., list]:
+    """finfacts' extractor, imported when the benchmark starts."""
+    from finfacts.extract import extract
+
+    return extract
+
+
+def run_full(docs: Sequence[Doc], extract: Callable[..., list]) -> Counter[str]:
+    """Extract every document; return the number of records per kind."""
+    kinds: Counter[str] = Counter()
+    for d in docs:
+        for r in extract(d.text, doc_id=d.doc_id):
+            kinds[r.kind] += 1
+    return kinds
+
+
+def run_toy(docs: Sequence[Doc]) -> int:
+    """Run the toy pattern over every document; return the number of matches."""
+    return sum(toy_extract(d.text) for d in docs)
+
+
+def measure(docs: Sequence[Doc], repeat: int) -> tuple[float, float, Counter[str], int]:
+    """Best-of-``repeat`` seconds for the full and the toy extractor, interleaved."""
+    extract = full_extract()
+    extract(docs[0].text)  # warm-up: lazy tables and compiled patterns
+    toy_extract(docs[0].text)
+    best_full = best_toy = float("inf")
+    kinds: Counter[str] = Counter()
+    toy_found = 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        kinds = run_full(docs, extract)
+        t1 = time.perf_counter()
+        toy_found = run_toy(docs)
+        t2 = time.perf_counter()
+        best_full = min(best_full, t1 - t0)
+        best_toy = min(best_toy, t2 - t1)
+    return best_full, best_toy, kinds, toy_found
+
+
+def profile(docs: Sequence[Doc], top: int) -> None:
+    """Profile one pass of the full extractor over the corpus and print the top entries."""
+    extract = full_extract()
+    extract(docs[0].text)
+    prof = cProfile.Profile()
+    prof.enable()
+    run_full(docs, extract)
+    prof.disable()
+    stats = pstats.Stats(prof, stream=sys.stdout).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: build the corpus, time both extractors, print the comparison."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--min-mb", type=float, default=2.0, help="corpus size in MB (default 2)")
+    ap.add_argument("--repeat", type=int, default=5, help="repetitions, best kept (default 5)")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="RNG seed for digit variation")
+    ap.add_argument("--profile", action="store_true", help="cProfile the full extractor instead")
+    ap.add_argument("--top", type=int, default=25, help="profile rows to print (default 25)")
+    args = ap.parse_args(argv)
+
+    docs = build_corpus(int(args.min_mb * 1_000_000), args.seed)
+    size = corpus_bytes(docs)
+    print(f"corpus: {size / 1e6:.2f} MB ({size:,} bytes UTF-8), {len(docs)} docs")
+    if args.profile:
+        profile(docs, args.top)
+        return 0
+    full_s, toy_s, kinds, toy_found = measure(docs, max(1, args.repeat))
+    full_mbs, toy_mbs = size / full_s / 1e6, size / toy_s / 1e6
+    by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
+    print(f"facts found: finfacts {sum(kinds.values())} ({by_kind}); toy regex {toy_found}")
+    if not kinds:
+        print("warning: finfacts found no facts at all; the timing measures a failing extractor")
+    print(f"finfacts extract: {full_mbs:8.2f} MB/s  (best of {args.repeat}: {full_s:.3f} s)")
+    print(f"toy regex:        {toy_mbs:8.2f} MB/s  (best of {args.repeat}: {toy_s:.3f} s)")
+    ratio = full_mbs / toy_mbs
+    print(f"ratio full/toy (MB/s): {ratio:.4f}  (the toy regex is {1 / ratio:.1f}x faster)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,362 @@
+"""Share-price and index moves: "Shares of X jumped 7.6% to close at ¥1,927", "NEC fell 3.6%".
+
+A move is a verb of rising, falling or standing still (data: lexicon/supplement.toml
+[moves]) whose subject is a company or index: named with a share word ("Shares of X",
+"X's stock"), with a ticker ("X (6701.T)"), or known to the company/index tables. A
+change whose subject is a metric ("revenue rose 12%") stays a Percent, described.
+The percent a move consumes lives only in the move; a price level after it ("to close
+at ¥1,927") stays a Money fact, marked as a share price, and is the move's price too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+from finfacts.lexicon.currency import supplement
+from finfacts.records import Money, Percent, Record, ShareMove
+from finfacts.sentences import sentence_span
+
+
+@cache
+def _verbs() -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
+    moves = supplement()["moves"]
+    direction: dict[str, str] = {}
+    for d in ("up", "down", "flat"):
+        for phrase in moves[d]:
+            direction[phrase] = d
+    alt = "|".join(
+        re.escape(p).replace(r"\ ", r"\s+") for p in sorted(direction, key=lambda p: (-len(p), p))
+    )
+    first_words = frozenset(p.split()[0] for p in direction) | frozenset(
+        p.split()[-1] for p in direction
+    )
+    return re.compile(rf"(?<![A-Za-z'’-])(?:{alt})(?![A-Za-z])"), direction, first_words
+
+
+@cache
+def _share_words() -> frozenset[str]:
+    return frozenset(supplement()["moves"]["share_words"])
+
+
+@cache
+def _metric_words() -> frozenset[str]:
+    return frozenset(supplement()["moves"]["metric_words"])
+
+
+_CLAUSE_BREAK = re.compile(
+    r"(?:[,;:]\s*(?:and\s+|but\s+|while\s+|whereas\s+|as\s+)?|\s+(?:while|whereas|but|as|after"
+    r"|when|with|though|although|because|since|since)\s+|\s+[-–—]+\s+|^)"
+)
+_SHARES_OF = re.compile(r"(?i)^(?:the\s+)?(?:shares?|stocks?|ADRs?)\s+(?:of|in)\s+(?P<e>.+)$")
+_POSSESSIVE_SHARES = re.compile(
+    r"(?i)^(?P<e>.+?)(?:['’]s?)?\s+(?:shares?|stocks?|ADRs?|share\s+price|stock\s+price)$"
+)
+_TICKER_PAREN = re.compile(
+    r"^(?P<e>.+?)\s*\((?:[A-Z]{2,6}:\s*)?(?P<t>[A-Z0-9^][A-Z0-9.^=-]{0,11})\)$"
+)
+_NAME = re.compile(r"(?:[A-Z0-9^][\w&.'’^-]*|&)(?:\s+(?:[A-Z0-9][\w&.'’-]*|&|of|and|de|du|la))*")
+_TRAILING_NAME = re.compile(
+    r"(?:[A-Z0-9^][\w&.'’^-]*|&)(?:\s+(?:[A-Z0-9][\w&.'’-]*|&|of|and|de|du|la))*$"
+)
+_PRICE_LEAD = re.compile(
+    r"(?i)\s*(?:,\s*)?(?:to\s+(?:close|end|finish|settle|trade)\s+at|to\s+(?:a\s+)?(?:"
+    r"record\s+|closing\s+)?(?:high|low)?\s*(?:of\s+)?|closing\s+at|at|to)\s+$"
+)
+_CHANGE_LEAD = re.compile(
+    r"(?i)^\s*(?:by\s+)?(?:(?P<q>as\s+much\s+as|about|around|roughly|nearly|almost|more\s+than"
+    r"|less\s+than|over|some|just\s+over|just\s+under|approximately)\s+)?$"
+)
+_LEVEL_LEAD = re.compile(r"(?i)^\s*(?:to|at)\s+$")
+
+
+def attach_moves(
+    text: str, records: list[Record], published: date | None, doc_id: str | None
+) -> list[Record]:
+    """Find moves in ``text``; return all records sorted, move percents folded into moves."""
+    verb_re, direction_of, _first = _verbs()
+    if not _may_have_moves(text):
+        return _describe_percents(text, sorted(records, key=_order))
+    records = sorted(records, key=_order)
+    by_start = {r.start: i for i, r in enumerate(records)}
+    consumed: set[int] = set()
+    replaced: dict[int, Record] = {}
+    moves: list[ShareMove] = []
+    resolver = _resolver(text)
+    for m in verb_re.finditer(text):
+        phrase = " ".join(m.group().lower().split())
+        direction = direction_of.get(phrase)
+        if direction is None:
+            continue
+        s_lo, s_hi = sentence_span(text, m.start(), m.end())
+        subject = _subject(text, s_lo, m.start())
+        if subject is None:
+            continue
+        entities, explicit = subject
+        # the change right after the verb
+        change: Decimal | None = None
+        approx = direction == "flat"
+        pct_index = _next_record(records, text, m.end(), Percent, _CHANGE_LEAD)
+        level_index = None
+        if pct_index is None:
+            level_index = _next_record(records, text, m.end(), Percent, _LEVEL_LEAD)
+        if pct_index is not None:
+            pct = records[pct_index]
+            if pct.unit != "percent" or pct.value is None:
+                continue
+            change = pct.value if direction != "down" else -pct.value
+            lead = _CHANGE_LEAD.match(text[m.end() : pct.start])
+            if lead and lead.group("q") or pct.approx:
+                approx = True
+        elif direction == "flat":
+            change = Decimal(0)
+        elif level_index is not None:
+            continue  # "stake rose to 12%": a level, not a move
+        # a price level after the change
+        after = records[pct_index].end if pct_index is not None else m.end()
+        price_index = _next_record(records, text, after, Money, _PRICE_LEAD, reach=30)
+        entities, resolved = _resolve_all(entities, resolver, text, s_lo)
+        if not explicit and any(r is None for r in resolved):
+            if pct_index is not None:
+                _note_metric(records, replaced, pct_index, text, s_lo, m.start())
+            continue
+        if change is None and not explicit:
+            continue  # a bare "X rose" without a share word or figure is too loose
+        if pct_index is not None:
+            consumed.add(pct_index)
+        price = currency = None
+        if price_index is not None:
+            money = records[price_index]
+            price, currency = money.value, money.currency
+            replaced[price_index] = replace(money, qualifier="share price", approx=False)
+        sentence = text[s_lo:s_hi]
+        end = records[pct_index].end if pct_index is not None else m.end()
+        for name, hit in zip(entities, resolved, strict=True):
+            start = text.find(name, s_lo, m.start())
+            moves.append(
+                ShareMove(
+                    doc_id=doc_id,
+                    start=start,
+                    end=end,
+                    surface=text[start:end],
+                    sentence=sentence,
+                    entity=name,
+                    change_pct=change,
+                    direction=direction,  # type: ignore[arg-type]
+                    company=hit.name if hit else None,
+                    ticker=hit.symbol if hit else None,
+                    exchange=hit.exchange if hit else None,
+                    instrument="index" if hit and hit.is_index else "stock",
+                    approx=approx,
+                    price=price,
+                    price_currency=currency,
+                    event_date=_event_date(text, start, sentence, published, hit),
+                )
+            )
+    out: list[Record] = []
+    for i, r in enumerate(records):
+        if i in consumed:
+            continue
+        out.append(replaced.get(i, r))
+    out.extend(moves)
+    del by_start
+    return _describe_percents(text, sorted(out, key=_order))
+
+
+def _resolve_all(names: list[str], resolver, text: str, s_lo: int):
+    """Resolve each name; a long unknown name may end in a known one ("Hon Hai ... Nissan")."""
+    out_names, hits = [], []
+    for name in names:
+        hit = resolver(name, text.find(name, s_lo))
+        if hit is None:
+            tokens = name.split()
+            for k in range(1, len(tokens)):
+                tail = " ".join(tokens[k:])
+                hit = resolver(tail, text.find(tail, s_lo))
+                if hit is not None:
+                    name = tail
+                    break
+        out_names.append(name)
+        hits.append(hit)
+    return out_names, hits
+
+
+def _order(r: Record) -> tuple[int, int, str]:
+    return (r.start, r.end, r.kind)
+
+
+def _may_have_moves(text: str) -> bool:
+    _re, _d, first = _verbs()
+    low = text.lower()
+    return any(
+        w in low
+        for w in (
+            "fell",
+            "rose",
+            "shares",
+            "stock",
+            "changed",
+            "gained",
+            "jumped",
+            "dropped",
+            "slid",
+            "shed",
+            "lost",
+            "surged",
+            "climbed",
+            "declined",
+            "unchanged",
+            "flat",
+            "tumbled",
+            "plunged",
+            "rallied",
+            "advanced",
+            "eased",
+            "slipped",
+            "edged",
+            "sank",
+            "soared",
+            "dipped",
+            "higher",
+            "lower",
+            "added",
+            "retreated",
+            "slumped",
+            " up ",
+            " down ",
+        )
+    )
+
+
+def _next_record(
+    records: list[Record], text: str, pos: int, kind: type, lead: re.Pattern[str], reach: int = 40
+) -> int | None:
+    for i, r in enumerate(records):
+        if r.start < pos:
+            continue
+        if r.start - pos > reach:
+            return None
+        if isinstance(r, kind) and lead.match(text[pos : r.start]):
+            return i
+        return None
+    return None
+
+
+def _subject(text: str, s_lo: int, verb_start: int) -> tuple[list[str], bool] | None:
+    """The entity names before a verb, and whether a share word/ticker made them explicit."""
+    chunk = text[s_lo:verb_start]
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(chunk):
+        if m.end() < len(chunk):
+            cut = m.end()
+    chunk = chunk[cut:].strip()
+    if not chunk or len(chunk) > 120:
+        return None
+    explicit = False
+    for pattern in (_SHARES_OF, _POSSESSIVE_SHARES):
+        m = pattern.match(chunk)
+        if m:
+            chunk, explicit = m.group("e").strip(), True
+            break
+    m = _TICKER_PAREN.match(chunk)
+    if m:
+        chunk, explicit = m.group("e").strip(), True
+    chunk = re.sub(r"^(?:The|the)\s+", "", chunk)
+    chunk = re.sub(r"['’]s$", "", chunk)
+    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", chunk) if p.strip()]
+    if not parts or len(parts) > 6:
+        return None
+    names = []
+    for p in parts:
+        m = _NAME.fullmatch(p)
+        if not m and explicit and len(parts) == 1:
+            m = _TRAILING_NAME.search(p)  # "... a minority investment by Nissan Motor Co"
+            p = m.group() if m else p
+        if not m:
+            return None
+        if p.lower() in _metric_words():
+            return None
+        names.append(p)
+    return names, explicit
+
+
+def _note_metric(
+    records: list[Record],
+    replaced: dict[int, Record],
+    index: int,
+    text: str,
+    s_lo: int,
+    verb_start: int,
+) -> None:
+    pct = records[index]
+    chunk = text[s_lo:verb_start].strip()
+    words = re.findall(r"[A-Za-z][\w'’-]*", chunk)
+    if words:
+        replaced[index] = replace(pct, about=" ".join(words[-3:]).lower())
+
+
+_FOLLOWING_NOUNS = re.compile(
+    r"\s+(?P<np>(?!(?:of|to|in|on|from|for|and|or|by|at|as|than|higher|lower|up|down|more"
+    r"|less|stake|after|before|while|since|year|increase|decrease|rise|fall|drop|gain)\b)"
+    r"[a-z][a-z-]+(?:\s+(?:on|of|for)\s+(?:all\s+)?[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)?)"
+)
+
+
+def _describe_percents(text: str, records: list[Record]) -> list[Record]:
+    """Fill ``Percent.about`` from the noun phrase a percent qualifies ("25 percent tariffs")."""
+    out: list[Record] = []
+    for r in records:
+        if isinstance(r, Percent) and r.about is None:
+            m = _FOLLOWING_NOUNS.match(text, r.end)
+            if m:
+                r = replace(r, about=m.group("np"))
+        out.append(r)
+    return out
+
+
+def _event_date(text: str, start: int, sentence: str, published: date | None, hit) -> date | None:
+    from finfacts import dates
+
+    if start >= dates.main_story_end(text):
+        return None
+    day = dates.resolve(sentence, published)
+    if day is None:
+        return None
+    if hit is not None and hit.symbol:
+        try:
+            return dates.event_session(day, hit.symbol)
+        except (KeyError, ValueError):
+            return day
+    return day
+
+
+class _Hit:
+    """A resolved subject: company or index."""
+
+    __slots__ = ("exchange", "is_index", "name", "symbol")
+
+    def __init__(self, name: str, symbol: str | None, exchange: str | None, is_index: bool):
+        self.name, self.symbol, self.exchange, self.is_index = name, symbol, exchange, is_index
+
+
+def _resolver(text: str):
+    """A function mention → _Hit | None, with the document's earlier full names in scope."""
+    from finfacts import entities
+
+    scanned: list[entities.DocumentEntities] = []
+
+    def resolve(mention: str, offset: int) -> _Hit | None:
+        index = entities.resolve_index(mention)
+        if index:
+            return _Hit(mention, index, None, True)
+        if not scanned:
+            scanned.append(entities.DocumentEntities.scan(text))
+        company = scanned[0].resolve(mention, max(offset, 0))
+        if company is None:
+            return None
+        return _Hit(company.name, company.symbol, company.exchange, False)
+
+    return resolve
