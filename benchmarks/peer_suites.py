@@ -79,7 +79,15 @@ RULE_NO_CURRENCY = "no-currency"
 RULE_SUBUNIT = "sub-unit"
 RULE_NO_VALUE = "no-value"
 RULE_XFAIL = "xfail"
-RULES: tuple[str, ...] = (RULE_NO_CURRENCY, RULE_SUBUNIT, RULE_NO_VALUE, RULE_XFAIL)
+RULE_REVERSED_PERCENT = "reversed-percent"
+RULES: tuple[str, ...] = (
+    RULE_NO_CURRENCY,
+    RULE_SUBUNIT,
+    RULE_NO_VALUE,
+    RULE_XFAIL,
+    RULE_REVERSED_PERCENT,
+)
+_REVERSED_PERCENT = re.compile(r"(?i)^\s*(?:per\s*cents?|percents?|percentage)\s+of\b")
 
 
 # --------------------------------------------------------------------------- data
@@ -316,6 +324,8 @@ def item_rule(case: Case, item: Item) -> str | None:
     """The convention rule that applies to one gold item in view (b), if any."""
     if item.value is None:
         return RULE_NO_VALUE
+    if item.kind == "percent" and _REVERSED_PERCENT.match(item.surface or ""):
+        return RULE_REVERSED_PERCENT
     if subunit_factor(item) is not None:
         return RULE_SUBUNIT
     if (
@@ -332,7 +342,7 @@ def gold_for_view_b(case: Case) -> tuple[Item, ...]:
     kept: list[Item] = []
     for item in case.expected:
         rule = item_rule(case, item)
-        if rule in (RULE_NO_VALUE, RULE_NO_CURRENCY):
+        if rule in (RULE_NO_VALUE, RULE_NO_CURRENCY, RULE_REVERSED_PERCENT):
             continue
         if rule == RULE_SUBUNIT and item.value is not None:
             factor = subunit_factor(item)
