@@ -40,16 +40,13 @@ _RANGE_FROM = re.compile(
 )
 _SIGN_WORD = re.compile(r"(?i:(?<![A-Za-z])(?:minus|negative))[ \u00a0]+$")
 _GUARD_NEXT = frozenset(
-    "the a an its his her their our my your this that these those approval support praise "
-    "back over out against by in at on gold silver first second third seats votes awards "
-    "election re-election contracts contract title titles estate time terms gdp wages income "
-    "value rates world life growth of".split()
+    ["the", "a", "an", "its", "his", "her", "their", "our", "my", "your", "this", "that", "these", "those", "approval", "support", "praise", "back", "over", "out", "against", "by", "in", "at", "on", "gold", "silver", "first", "second", "third", "seats", "votes", "awards", "election", "re-election", "contracts", "contract", "title", "titles", "estate", "time", "terms", "gdp", "wages", "income", "value", "rates", "world", "life", "growth", "of"]
 )
 _WEIGHT_BEFORE = re.compile(
     r"(?i:(?<![A-Za-z])(?:lost|lose|losing|gained|gain|weighs?|weighed|weighing|shed))"
     r"[ \u00a0]+\S+[ \u00a0]+pounds?$"
 )
-_NO_WORD_PREFIX_AFTER = frozenset("the a an per each every this that against vs versus".split())
+_NO_WORD_PREFIX_AFTER = frozenset(["the", "a", "an", "per", "each", "every", "this", "that", "against", "vs", "versus"])
 _CJK_RE = re.compile(
     r"(?P<num>[0-9０-９][0-9０-９.,，．]*(?:[十百千万萬億亿兆][0-9０-９.,，．]*)*[十百千万萬億亿兆]?"
     r"|[一二三四五六七八九〇十百千万萬億亿兆]+)(?P<cur>米ドル|人民元|新台币|新台幣|美元|港元|港币|日元|"
@@ -387,7 +384,7 @@ def _plain_number(t: str, s: int, e: int, lex: CurrencyLexicon) -> bool:
             k += 1
         token = t[e + 1 : k].strip(_TOKEN_EDGE).lower()
         return token.isalpha() and token.isascii() and token not in lex.beside_tokens
-    return nxt in ",;:!?)\n\t" or nxt == "." and (e + 1 >= len(t) or not t[e + 1].isalnum())
+    return nxt in ",;:!?)\n\t" or (nxt == "." and (e + 1 >= len(t) or not t[e + 1].isalnum()))
 
 
 def _amount_from(t: str, a: _Side, lex: CurrencyLexicon) -> Amount | None:
@@ -466,7 +463,7 @@ def _range_partner(t: str, a: _Side, lex: CurrencyLexicon) -> _Side | None:
     """The second number of "$1-2 billion", "5 to 7 percent", "between ¥1,000 and ¥2,000"."""
     bare = a.currency is None and a.pct_unit is None
     anchor = a.end
-    if bare or a.prefix and a.power == 0:
+    if bare or (a.prefix and a.power == 0):
         anchor = a.num_end if a.power == 0 else a.end
     m = _RANGE_CONN.match(t, anchor)
     if not m:
@@ -615,8 +612,8 @@ def _written_at(t: str, low: str, hs: int, he: int, head: str,
         start, words = _words_before(low, phrase_start)
         if not words or all(w == "and" for w in words):
             continue
-        if words in (["a"], ["an"]) and not (head in ("dollar", "euro", "penny", "pound", "yen",
-                                                       "rupee", "cent")):
+        if words in (["a"], ["an"]) and head not in ("dollar", "euro", "penny", "pound", "yen",
+                                                       "rupee", "cent"):
             continue
         if words in (["a"], ["an"]) and _UNIT_BEFORE.search(t, max(0, start - 16), start):
             continue  # "1.20 cents a pound": a unit of measure, not an amount

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
-from functools import cache
 
 from finfacts.amounts import all_amounts
 from finfacts.lexicon.currency import DOLLAR, YEN_SIGN, lexicon, supplement
 from finfacts.records import Money, Percent, Record
-from finfacts.sentences import sentence_span
+from finfacts.sentences import Sentences
 
 _EQUIV_GAP = re.compile(
     r"(?i)[ \u00a0]*(?:\([ \u00a0]*|,[ \u00a0]*or[ \u00a0]+|[ \u00a0]+or[ \u00a0]+)"
@@ -47,11 +46,12 @@ def _extract(text: str, published: date | None, doc_id: str | None) -> list[Reco
     if not amounts:
         return _with_moves(text, [], published, doc_id)
     context = _DocContext(text)
+    sentences = Sentences(text)
     records: list[Record] = []
     money_index: list[int] = []  # position in records of each Money
     for a in amounts:
         start, end = a.start, a.end
-        span = sentence_span(text, start, end)
+        span = sentences.span(start, end)
         sentence = text[span[0]:span[1]]
         if a.kind == "money":
             currency = context.resolve_amount(a.currency, start, end, sentence)
@@ -69,14 +69,19 @@ def _extract(text: str, published: date | None, doc_id: str | None) -> list[Reco
             )
         records.append(rec)
     _link_equivalents(text, records, money_index)
-    return _with_moves(text, records, published, doc_id)
+    return _with_moves(text, records, published, doc_id, sentences)
 
 
-def _with_moves(text: str, records: list[Record], published: date | None,
-                doc_id: str | None) -> list[Record]:
+def _with_moves(
+    text: str,
+    records: list[Record],
+    published: date | None,
+    doc_id: str | None,
+    sentences: Sentences | None = None,
+) -> list[Record]:
     from finfacts.moves import attach_moves
 
-    return attach_moves(text, records, published, doc_id)
+    return attach_moves(text, records, published, doc_id, sentences)
 
 
 def _link_equivalents(text: str, records: list[Record], money_index: list[int]) -> None:
@@ -121,8 +126,7 @@ class _DocContext:
 
     def _dollar_at(self, pos: int) -> str:
         if self._dollars is None:
-            self._dollars = [(m.start(), _dollar_code(m.group())) for m in
-                             _explicit_dollar_re().finditer(self.text)]
+            self._dollars = _explicit_dollars(self.text)
         code = "USD"
         for start, c in self._dollars:
             if start >= pos:
@@ -131,25 +135,38 @@ class _DocContext:
         return code
 
 
-@cache
-def _explicit_dollar_re() -> re.Pattern[str]:
-    lex = lexicon()
-    forms = [s for s, c in lex.symbols.items() if "$" in s and s not in ("$", "＄") and c != DOLLAR]
-    words = [w for w, c in lex.words.items() if w.endswith(("dollar", "dollars")) and c != DOLLAR]
-    codes = sorted({c for c in (lex.symbols.get(f) for f in forms) if c})
-    alt_forms = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    alt_words = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    alt_codes = "|".join(codes)
-    return re.compile(
-        rf"(?<![A-Za-z])(?:{alt_forms})|(?i:(?<![A-Za-z])(?:{alt_words})(?![A-Za-z]))"
-        rf"|(?<![A-Za-z])(?:{alt_codes})(?![A-Za-z])"
-    )
+_DOLLAR_CODES = re.compile(r"(?<![A-Za-z])(?:USD|SGD|TWD|HKD|AUD|CAD|NZD|BRL|MXN)(?![A-Za-z])")
+_DOLLAR_WORD_BEFORE = re.compile(r"([A-Za-z.]+(?:[ \u00a0][A-Za-z.]+)?)[ \u00a0]+$")
 
 
-def _dollar_code(form: str) -> str:
+def _explicit_dollars(text: str) -> list[tuple[int, str]]:
+    """Where the document names a particular dollar (S$, US$, "Singapore dollars", SGD)."""
     lex = lexicon()
-    return lex.symbols.get(form) or lex.words.get(form.lower()) or (
-        form if form in lex.codes else "USD")
+    found: list[tuple[int, str]] = []
+    i = text.find("$")
+    while i != -1:
+        j = i
+        while j > 0 and i - j < 4 and text[j - 1].isalpha():
+            j -= 1
+        form = lex.symbol(text[j : i + 1]) if j < i else None
+        if form is not None and form.currency != DOLLAR:
+            found.append((j, form.currency))
+        i = text.find("$", i + 1)
+    low = text.lower()
+    i = low.find("dollar")
+    while i != -1:
+        m = _DOLLAR_WORD_BEFORE.search(low, max(0, i - 30), i)
+        if m:
+            end = i + len("dollars") if low.startswith("dollars", i) else i + len("dollar")
+            for start in (m.start(1), m.start(1) + m.group(1).find(" ") + 1):
+                code = lex.words.get(low[start:end])
+                if code and code != DOLLAR:
+                    found.append((start, code))
+                    break
+        i = low.find("dollar", i + 1)
+    if "D" in text:
+        found.extend((m.start(), m.group()) for m in _DOLLAR_CODES.finditer(text))
+    return sorted(found)
 
 
 def _yen_or_yuan(sentence: str) -> str:

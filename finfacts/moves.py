@@ -18,7 +18,7 @@ from functools import cache
 
 from finfacts.lexicon.currency import supplement
 from finfacts.records import Money, Percent, Record, ShareMove
-from finfacts.sentences import sentence_span
+from finfacts.sentences import Sentences
 
 
 @cache
@@ -74,24 +74,30 @@ _LEVEL_LEAD = re.compile(r"(?i)^\s*(?:to|at)\s+$")
 
 
 def attach_moves(
-    text: str, records: list[Record], published: date | None, doc_id: str | None
+    text: str,
+    records: list[Record],
+    published: date | None,
+    doc_id: str | None,
+    sentences: Sentences | None = None,
 ) -> list[Record]:
     """Find moves in ``text``; return all records sorted, move percents folded into moves."""
     verb_re, direction_of, _first = _verbs()
-    if not _may_have_moves(text):
-        return _describe_percents(text, sorted(records, key=_order))
     records = sorted(records, key=_order)
-    by_start = {r.start: i for i, r in enumerate(records)}
+    sentences = sentences or Sentences(text)
+    windows = _move_windows(text, records, sentences)
+    if not windows:
+        return _describe_percents(text, records)
     consumed: set[int] = set()
     replaced: dict[int, Record] = {}
     moves: list[ShareMove] = []
     resolver = _resolver(text)
-    for m in verb_re.finditer(text):
+    story_end = _once(lambda: _main_story_end(text))
+    for m in (m for lo, hi in windows for m in verb_re.finditer(text, lo, hi)):
         phrase = " ".join(m.group().lower().split())
         direction = direction_of.get(phrase)
         if direction is None:
             continue
-        s_lo, s_hi = sentence_span(text, m.start(), m.end())
+        s_lo, s_hi = sentences.span(m.start(), m.end())
         subject = _subject(text, s_lo, m.start())
         if subject is None:
             continue
@@ -109,7 +115,7 @@ def attach_moves(
                 continue
             change = pct.value if direction != "down" else -pct.value
             lead = _CHANGE_LEAD.match(text[m.end() : pct.start])
-            if lead and lead.group("q") or pct.approx:
+            if (lead and lead.group("q")) or pct.approx:
                 approx = True
         elif direction == "flat":
             change = Decimal(0)
@@ -153,7 +159,7 @@ def attach_moves(
                     approx=approx,
                     price=price,
                     price_currency=currency,
-                    event_date=_event_date(text, start, sentence, published, hit),
+                    event_date=_event_date(story_end(), start, sentence, published, hit),
                 )
             )
     out: list[Record] = []
@@ -162,7 +168,6 @@ def attach_moves(
             continue
         out.append(replaced.get(i, r))
     out.extend(moves)
-    del by_start
     return _describe_percents(text, sorted(out, key=_order))
 
 
@@ -184,51 +189,48 @@ def _resolve_all(names: list[str], resolver, text: str, s_lo: int):
     return out_names, hits
 
 
+def _once(compute):
+    """A memo of one value computed on first call (per document)."""
+    box: list = []
+
+    def get():
+        if not box:
+            box.append(compute())
+        return box[0]
+
+    return get
+
+
+def _main_story_end(text: str) -> int:
+    from finfacts.dates import main_story_end
+
+    return main_story_end(text)
+
+
 def _order(r: Record) -> tuple[int, int, str]:
     return (r.start, r.end, r.kind)
 
 
-def _may_have_moves(text: str) -> bool:
-    _re, _d, first = _verbs()
-    low = text.lower()
-    return any(
-        w in low
-        for w in (
-            "fell",
-            "rose",
-            "shares",
-            "stock",
-            "changed",
-            "gained",
-            "jumped",
-            "dropped",
-            "slid",
-            "shed",
-            "lost",
-            "surged",
-            "climbed",
-            "declined",
-            "unchanged",
-            "flat",
-            "tumbled",
-            "plunged",
-            "rallied",
-            "advanced",
-            "eased",
-            "slipped",
-            "edged",
-            "sank",
-            "soared",
-            "dipped",
-            "higher",
-            "lower",
-            "added",
-            "retreated",
-            "slumped",
-            " up ",
-            " down ",
-        )
-    )
+_SHARE_CUES = ("share", "stock", "Share", "Stock", "ADR", "changed", "unchanged", "flat",
+               "steady")
+
+
+def _move_windows(text: str, records: list[Record],
+                  sentences: Sentences) -> list[tuple[int, int]]:
+    """Sentences that can hold a move: those with a percent figure or a share cue word."""
+    spans = {sentences.span(r.start, r.end) for r in records if isinstance(r, Percent)}
+    for cue in _SHARE_CUES:
+        i = text.find(cue)
+        while i != -1:
+            spans.add(sentences.span(i, i + len(cue)))
+            i = text.find(cue, i + len(cue))
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 def _next_record(
@@ -317,10 +319,12 @@ def _describe_percents(text: str, records: list[Record]) -> list[Record]:
     return out
 
 
-def _event_date(text: str, start: int, sentence: str, published: date | None, hit) -> date | None:
+def _event_date(
+    story_end: int, start: int, sentence: str, published: date | None, hit
+) -> date | None:
     from finfacts import dates
 
-    if start >= dates.main_story_end(text):
+    if start >= story_end:
         return None
     day = dates.resolve(sentence, published)
     if day is None:
@@ -331,6 +335,27 @@ def _event_date(text: str, start: int, sentence: str, published: date | None, hi
         except (KeyError, ValueError):
             return day
     return day
+
+
+_NAME_REACH = 80  # characters read after an earlier occurrence of a short name
+
+
+def _earlier_names(text: str, mention: str, offset: int):
+    """Company names written out where the mention's first word occurs before ``offset``.
+
+    "SoftBank" resolves to the "SoftBank Corp." the story named earlier; reading only the
+    places where "SoftBank" occurs keeps this cheap on long documents.
+    """
+    from finfacts import entities
+
+    first = mention.split()[0] if mention.split() else mention
+    found = []
+    i = text.find(first)
+    while i != -1 and i < offset:
+        piece = entities.DocumentEntities.scan(text[i : i + _NAME_REACH])
+        found.extend(replace(m, start=m.start + i, end=m.end + i) for m in piece.mentions)
+        i = text.find(first, i + len(first))
+    return entities.DocumentEntities(text, found)
 
 
 class _Hit:
@@ -346,15 +371,15 @@ def _resolver(text: str):
     """A function mention → _Hit | None, with the document's earlier full names in scope."""
     from finfacts import entities
 
-    scanned: list[entities.DocumentEntities] = []
-
     def resolve(mention: str, offset: int) -> _Hit | None:
         index = entities.resolve_index(mention)
         if index:
             return _Hit(mention, index, None, True)
-        if not scanned:
-            scanned.append(entities.DocumentEntities.scan(text))
-        company = scanned[0].resolve(mention, max(offset, 0))
+        found = entities.lookup(mention)
+        if len(found) == 1:
+            company = found[0]  # a unique name needs no document context
+        else:
+            company = _earlier_names(text, mention, max(offset, 0)).resolve(mention, offset)
         if company is None:
             return None
         return _Hit(company.name, company.symbol, company.exchange, False)

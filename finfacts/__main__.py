@@ -1,0 +1,3 @@
+from finfacts.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,368 @@
+"""The ``finfacts`` command line: ``finfacts extract PATH... -o facts.parquet -o facts.csv``.
+
+Each subcommand has an ``add_<name>_parser`` function that declares its options and a
+``run_<name>`` function that does the work and returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import contextlib
+import os
+import shutil
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pandas as pd
+
+from finfacts import __version__
+from finfacts.errors import InputError
+from finfacts.io import Document, expand_paths, parse_date, read_documents
+
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
+PROGRESS_MIN_FILES = 20
+"""A progress bar appears (on a terminal) when at least this many files are read."""
+
+OUTPUT_FORMATS = (".parquet", ".csv", ".jsonl")
+DEFAULT_WIDTH = 100
+
+
+class UsageError(Exception):
+    """A bad command line; main() prints it on one line and exits with status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        one_line = " ".join(message.split())
+        raise UsageError(f"{self.prog}: error: {one_line} (see '{self.prog} --help')")
+
+
+# -- argument types (argparse turns their ArgumentTypeError into a usage error) ---------------
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _existing_path(text: str) -> Path:
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"no such file or folder: {text!r}")
+    return path
+
+
+def _output_path(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() not in OUTPUT_FORMATS:
+        formats = ", ".join(OUTPUT_FORMATS)
+        raise argparse.ArgumentTypeError(
+            f"unknown output format {path.suffix or '(no extension)'!r} in {text!r} (use {formats})"
+        )
+    return path
+
+
+def _encoding(text: str) -> str:
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding: {text!r}") from None
+    return text
+
+
+# -- parser -------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``finfacts`` parser with one subparser per subcommand."""
+    parser = _Parser(
+        prog="finfacts",
+        description="Typed, exact money, percent and share-move facts from financial news.",
+    )
+    parser.add_argument("--version", action="version", version=f"finfacts {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    add_extract_parser(commands)
+    return parser
+
+
+def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
+    """Declare ``finfacts extract``: read documents, print a table, write exports."""
+    p = commands.add_parser(
+        "extract",
+        help="extract facts from .txt/.jsonl/.csv files and folders",
+        description=(
+            "Extract money, percent, share-move and quantity facts from documents. Folders are "
+            "read recursively; a folder's index.csv (file,published) gives publication dates."
+        ),
+    )
+    p.add_argument("paths", nargs="+", type=_existing_path, metavar="PATH", help="file or folder")
+    p.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        default=[],
+        type=_output_path,
+        metavar="FILE",
+        help="write the facts to FILE (.parquet, .csv or .jsonl); may be repeated",
+    )
+    p.add_argument(
+        "--published",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="publication date of documents that have none in a column or index.csv",
+    )
+    p.add_argument("--text-column", default="text", help="JSONL/CSV text field (default: text)")
+    p.add_argument("--id-column", default="id", help="JSONL/CSV id field (default: id)")
+    p.add_argument(
+        "--published-column",
+        default="published",
+        help="JSONL/CSV publication date field (default: published)",
+    )
+    p.add_argument("--encoding", type=_encoding, help="encoding of the inputs (default: detect)")
+    p.add_argument("--no-table", action="store_true", help="do not print the table of facts")
+    p.set_defaults(run=run_extract)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status (0 ok, 1 some input failed, 2 usage)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    return args.run(args)
+
+
+# -- extract ------------------------------------------------------------------------------------
+
+
+class _Reporter:
+    """Counts failures and prints each on stderr without breaking a progress bar."""
+
+    def __init__(self) -> None:
+        self.failed = 0
+
+    def __call__(self, message: str) -> None:
+        from tqdm import tqdm
+
+        self.failed += 1
+        tqdm.write(f"finfacts: {message}", file=sys.stderr)
+
+    def input_error(self, err: InputError) -> None:
+        self(str(err))
+
+    def extraction_error(self, doc: Document, err: Exception) -> None:
+        where = doc.source or doc.id
+        if doc.line is not None:
+            where += f":{doc.line}"
+        self(f"{where}: {err}")
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    """``finfacts extract``: read, extract, write each -o file, print a table and a summary."""
+    from tqdm import tqdm
+
+    from finfacts.frame import extract_frame, write_frame
+
+    report = _Reporter()
+    outputs = {path.resolve() for path in args.output}  # never read back this run's exports
+    files = [f for f in expand_paths(args.paths, report.input_error) if f.resolve() not in outputs]
+    show_bar = len(files) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+    progress = tqdm(files, unit="file", file=sys.stderr, disable=not show_bar, leave=False)
+    docs = read_documents(
+        progress,
+        text_column=args.text_column,
+        id_column=args.id_column,
+        published_column=args.published_column,
+        published=args.published,
+        encoding=args.encoding,
+        on_error=report.input_error,
+    )
+    counter = _Counter(docs)
+    frame = extract_frame(counter, on_error=report.extraction_error)
+    progress.close()
+
+    written = []
+    for output in args.output:
+        try:
+            written.append(str(write_frame(frame, output)))
+        except OSError as exc:
+            report(f"{output}: cannot write: {exc.strerror or exc}")
+    lines = (
+        [render_table(frame, width=_terminal_width())] if not args.no_table and len(frame) else []
+    )
+    lines.append(_summary(counter.count, report.failed, len(frame), written))
+    _print_lines(lines)
+    return EXIT_INPUT_FAILED if report.failed else EXIT_OK
+
+
+def _print_lines(lines: list[str]) -> None:
+    """Print to stdout; a reader that stops early (``| head``) is not an error."""
+    try:
+        print("\n".join(lines), flush=True)
+    except BrokenPipeError:
+        with contextlib.suppress(OSError, ValueError):  # keep Python's exit flush quiet
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+
+
+class _Counter:
+    """Passes documents through and counts them."""
+
+    def __init__(self, docs: Iterator[Document]):
+        self._docs = docs
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Document]:
+        for doc in self._docs:
+            self.count += 1
+            yield doc
+
+
+def _summary(documents: int, failed: int, facts: int, written: list[str]) -> str:
+    docs = f"{documents} document{'s' if documents != 1 else ''} read"
+    facts_text = f"{facts} fact{'s' if facts != 1 else ''}"
+    where = f"written to {', '.join(written)}" if written else "found (no -o: nothing written)"
+    return f"{docs}, {failed} failed, {facts_text} {where}"
+
+
+def _terminal_width() -> int:
+    if sys.stdout.isatty():
+        return max(60, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
+    return DEFAULT_WIDTH
+
+
+# -- the table ----------------------------------------------------------------------------------
+
+_PERCENT_UNITS = {"percent": "%", "percentage_point": "pp", "basis_point": "bp"}
+
+
+def _number(value: Any, *, signed: bool = False) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    from finfacts.frame import tidy_decimal
+
+    number = tidy_decimal(Decimal(value))
+    text = format(number, ",f")
+    return f"+{text}" if signed and number > 0 else text
+
+
+def _value_cell(row: dict[str, Any]) -> str:
+    if row["kind"] == "move":
+        return _number(row["price"])
+    low = _number(row["value"])
+    if not low:
+        return "vague" if row.get("vague") else ""
+    high = _number(row["value_high"])
+    text = f"{low}–{high}" if high else low
+    return f"~{text}" if row.get("approx") else text
+
+
+def _unit_cell(row: dict[str, Any]) -> str:
+    kind = row["kind"]
+    if kind == "money":
+        return row["currency"] or ""
+    if kind == "move":
+        return row["price_currency"] or ""
+    if kind == "percent":
+        return _PERCENT_UNITS.get(row["unit"], row["unit"] or "")
+    return row["unit"] or ""
+
+
+def _detail_cell(row: dict[str, Any]) -> str:
+    kind = row["kind"]
+    if kind == "move":  # the change first: trimming a long name must not hide it
+        change = row["change_pct"]
+        move = (row["direction"] or "") if change is None else _number(change, signed=True) + "%"
+        parts = [("~" if row["approx"] else "") + move, row["ticker"], row["entity"]]
+        return " ".join(p for p in parts if p)
+    if kind == "money" and row["equivalent_of"] is not None:
+        return f"= money #{row['equivalent_of']}"
+    if kind == "percent":
+        return row["about"] or ""
+    if kind == "quantity":
+        return row["what"] or ""
+    qualifier = row.get("qualifier") or ""
+    return "" if qualifier == "vague" else qualifier  # the value column already says "vague"
+
+
+_TABLE_COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str], str, int | None], ...] = (
+    # header, cell, alignment, narrowest width when trimming (None: never trimmed)
+    ("doc", lambda r: r["doc_id"] or "", "<", 6),
+    ("kind", lambda r: r["kind"], "<", None),
+    ("surface", lambda r: r["surface"] or "", "<", 10),
+    ("value", _value_cell, ">", None),
+    ("unit", _unit_cell, "<", None),
+    ("detail", _detail_cell, "<", 8),
+    ("date", lambda r: r["event_date"].isoformat() if r["event_date"] else "", "<", None),
+)
+
+
+def _width(text: str) -> int:
+    """Terminal columns a string takes (East Asian wide characters take two)."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def _trim(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for char in text:
+        w = _width(char)
+        if used + w > width - 1:
+            break
+        out.append(char)
+        used += w
+    return "".join(out) + "…"
+
+
+def _pad(text: str, width: int, align: str) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if align == ">" else text + gap
+
+
+def render_table(frame: pd.DataFrame, *, width: int = DEFAULT_WIDTH) -> str:
+    """An aligned text table of the facts (doc, kind, surface, value, unit, detail, date).
+
+    Long cells are cut with "…" so each line fits ``width`` columns; numbers are never cut.
+    """
+    from finfacts.frame import to_arrow
+
+    rows = to_arrow(frame).to_pylist()
+    cells = [[" ".join(cell(row).split()) for _, cell, _, _ in _TABLE_COLUMNS] for row in rows]
+    headers = [name for name, _, _, _ in _TABLE_COLUMNS]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    gap = 2
+    while sum(widths) + gap * (len(widths) - 1) > width:
+        shrinkable = [
+            i
+            for i, (_, _, _, least) in enumerate(_TABLE_COLUMNS)
+            if least is not None and widths[i] > max(least, _width(headers[i]))
+        ]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+    lines = []
+    for line in [headers, ["-" * w for w in widths], *cells]:
+        parts = [
+            _pad(_trim(text, widths[i]), widths[i], _TABLE_COLUMNS[i][2])
+            for i, text in enumerate(line)
+        ]
+        lines.append((" " * gap).join(parts).rstrip())
+    return "\n".join(lines)
