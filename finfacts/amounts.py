@@ -23,6 +23,7 @@ from finfacts.numbers import (
     parse_written,
     to_ascii,
 )
+from finfacts.quantities import measure_at
 
 NUM_RE = re.compile(r"\d(?:\d|[,.，．](?=\d)|[ \u00a0\u202f'’](?=\d{3}(?!\d)))*")
 _CJK_OR_WIDE = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
@@ -79,6 +80,7 @@ class Amount:
     unit: str = "percent"
     subunit: bool = False
     main_unit: bool = False  # a whole amount in a main unit, open to "and 43 cents"
+    what: str | None = None  # for quantities: what is counted
 
 
 @dataclass(slots=True)
@@ -346,17 +348,28 @@ def numeric_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
         if " " in raw or "\u00a0" in raw or "'" in raw or "’" in raw:
             if parse_digits(raw) is None:
                 e = s + len(re.split(r"[ \u00a0\u202f'’]", raw)[0])
-        if _plain_number(t, s, e, lex):
-            continue
-        side = _read_side(t, s, e, lex, floor=consumed)
-        if side is None:
-            continue
-        amount = _amount_from(t, side, lex)
+        amount = None
+        if not _plain_number(t, s, e, lex):
+            side = _read_side(t, s, e, lex, floor=consumed)
+            if side is not None:
+                amount = _amount_from(t, side, lex)
+            elif s and t[s - 1].isalpha():
+                continue  # "H100": not a number of anything
         if amount is None:
-            continue
+            amount = _measure(t, s, e)
+            if amount is None:
+                continue
         out.append(amount)
         consumed = amount.end
     return out
+
+
+def _measure(t: str, s: int, e: int) -> Amount | None:
+    m = measure_at(t, s, e)
+    if m is None:
+        return None
+    return Amount(kind="quantity", start=m.start, end=m.end, value=m.value,
+                  value_high=m.value_high, unit=m.unit, what=m.what)
 
 
 _TOKEN_EDGE = "()[]{}\"'“”‘’,;:!?."

@@ -13,7 +13,7 @@ from datetime import date
 
 from finfacts.amounts import all_amounts
 from finfacts.lexicon.currency import DOLLAR, YEN_SIGN, lexicon, supplement
-from finfacts.records import Money, Percent, Record
+from finfacts.records import Money, Percent, Quantity, Record
 from finfacts.sentences import Sentences
 
 _EQUIV_GAP = re.compile(
@@ -61,6 +61,11 @@ def _extract(text: str, published: date | None, doc_id: str | None) -> list[Reco
                 approx=a.qualifier is not None, qualifier=a.qualifier, vague=a.vague,
             )
             money_index.append(len(records))
+        elif a.kind == "quantity":
+            rec = Quantity(
+                doc_id=doc_id, start=start, end=end, surface=text[start:end], sentence=sentence,
+                value=a.value, unit=a.unit, value_high=a.value_high, what=a.what,
+            )
         else:
             rec = Percent(
                 doc_id=doc_id, start=start, end=end, surface=text[start:end], sentence=sentence,
@@ -135,7 +140,7 @@ class _DocContext:
         return code
 
 
-_DOLLAR_CODES = re.compile(r"(?<![A-Za-z])(?:USD|SGD|TWD|HKD|AUD|CAD|NZD|BRL|MXN)(?![A-Za-z])")
+_DOLLAR_CODE_LIST = ("USD", "SGD", "TWD", "HKD", "AUD", "CAD", "NZD", "BRL", "MXN")
 _DOLLAR_WORD_BEFORE = re.compile(r"([A-Za-z.]+(?:[ \u00a0][A-Za-z.]+)?)[ \u00a0]+$")
 
 
@@ -164,8 +169,12 @@ def _explicit_dollars(text: str) -> list[tuple[int, str]]:
                     found.append((start, code))
                     break
         i = low.find("dollar", i + 1)
-    if "D" in text:
-        found.extend((m.start(), m.group()) for m in _DOLLAR_CODES.finditer(text))
+    for code in _DOLLAR_CODE_LIST:
+        i = text.find(code)
+        while i != -1:
+            if (i == 0 or not text[i - 1].isalpha()) and not text[i + 3 : i + 4].isalpha():
+                found.append((i, code))
+            i = text.find(code, i + 3)
     return sorted(found)
 
 
