@@ -159,7 +159,9 @@ def attach_moves(
                     approx=approx,
                     price=price,
                     price_currency=currency,
-                    event_date=_event_date(story_end(), start, sentence, published, hit),
+                    event_date=_event_date(
+                        story_end(), start, sentence, published, hit, m.start() - s_lo
+                    ),
                 )
             )
     out: list[Record] = []
@@ -320,13 +322,15 @@ def _describe_percents(text: str, records: list[Record]) -> list[Record]:
 
 
 def _event_date(
-    story_end: int, start: int, sentence: str, published: date | None, hit
+    story_end: int, start: int, sentence: str, published: date | None, hit, near: int
 ) -> date | None:
+    """The trading session of the move: the sentence's date (nearest the verb), else the
+    publication date, on the company's exchange; None after the story's sign-off."""
     from finfacts import dates
 
     if start >= story_end:
         return None
-    day = dates.resolve(sentence, published)
+    day = dates.resolve(sentence, published, near=near)
     if day is None:
         return None
     if hit is not None and hit.symbol:
