@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from functools import cache
 
-from finfacts.amounts import all_amounts
+from finfacts.amounts import Amount, all_amounts
 from finfacts.lexicon.currency import DOLLAR, YEN_SIGN, lexicon, supplement
 from finfacts.records import Money, Percent, Quantity, Record
 from finfacts.sentences import Sentences
@@ -45,7 +46,7 @@ def _extract(text: str, published: date | None, doc_id: str | None) -> list[Reco
     amounts = all_amounts(text)
     if not amounts:
         return _with_moves(text, [], published, doc_id)
-    context = _DocContext(text)
+    context = _DocContext(text, amounts)
     sentences = Sentences(text)
     records: list[Record] = []
     money_index: list[int] = []  # position in records of each Money
@@ -108,8 +109,9 @@ def _link_equivalents(text: str, records: list[Record], money_index: list[int]) 
 class _DocContext:
     """Document-level facts that decide ambiguous currency signs."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, amounts: list[Amount]):
         self.text = text
+        self.amounts = amounts
         self._dollars: list[tuple[int, str]] | None = None
 
     def resolve(self, currency: str | None, pos: int, sentence: str) -> str | None:
@@ -131,7 +133,7 @@ class _DocContext:
 
     def _dollar_at(self, pos: int) -> str:
         if self._dollars is None:
-            self._dollars = _explicit_dollars(self.text)
+            self._dollars = _explicit_dollars(self.text, self.amounts)
         code = "USD"
         for start, c in self._dollars:
             if start >= pos:
@@ -140,42 +142,36 @@ class _DocContext:
         return code
 
 
-_DOLLAR_CODE_LIST = ("USD", "SGD", "TWD", "HKD", "AUD", "CAD", "NZD", "BRL", "MXN")
 _DOLLAR_WORD_BEFORE = re.compile(r"([A-Za-z.]+(?:[ \u00a0][A-Za-z.]+)?)[ \u00a0]+$")
 
 
-def _explicit_dollars(text: str) -> list[tuple[int, str]]:
-    """Where the document names a particular dollar (S$, US$, "Singapore dollars", SGD)."""
+def _explicit_dollars(text: str, amounts: list[Amount]) -> list[tuple[int, str]]:
+    """Where the document names a particular dollar: an amount in S$, US$, SGD…, or the
+    words "Singapore dollars" even without an amount."""
     lex = lexicon()
-    found: list[tuple[int, str]] = []
-    i = text.find("$")
+    family = _dollar_family()
+    found = [(a.start, a.currency) for a in amounts if a.currency in family]
+    i = text.find("ollar")
     while i != -1:
-        j = i
-        while j > 0 and i - j < 4 and text[j - 1].isalpha():
-            j -= 1
-        form = lex.symbol(text[j : i + 1]) if j < i else None
-        if form is not None and form.currency != DOLLAR:
-            found.append((j, form.currency))
-        i = text.find("$", i + 1)
-    low = text.lower()
-    i = low.find("dollar")
-    while i != -1:
-        m = _DOLLAR_WORD_BEFORE.search(low, max(0, i - 30), i)
+        m = _DOLLAR_WORD_BEFORE.search(text, max(0, i - 31), i - 1)
         if m:
-            end = i + len("dollars") if low.startswith("dollars", i) else i + len("dollar")
+            end = i + (6 if text.startswith("ollars", i) else 5)
             for start in (m.start(1), m.start(1) + m.group(1).find(" ") + 1):
-                code = lex.words.get(low[start:end])
+                code = lex.words.get(text[start:end].lower())
                 if code and code != DOLLAR:
                     found.append((start, code))
                     break
-        i = low.find("dollar", i + 1)
-    for code in _DOLLAR_CODE_LIST:
-        i = text.find(code)
-        while i != -1:
-            if (i == 0 or not text[i - 1].isalpha()) and not text[i + 3 : i + 4].isalpha():
-                found.append((i, code))
-            i = text.find(code, i + 3)
+        i = text.find("ollar", i + 5)
     return sorted(found)
+
+
+@cache
+def _dollar_family() -> frozenset[str]:
+    """Currencies written with a dollar sign or called dollars (USD, SGD, TWD, HKD…)."""
+    lex = lexicon()
+    codes = {c for s, c in lex.symbols.items() if "$" in s and c != DOLLAR}
+    codes |= {c for w, c in lex.words.items() if "dollar" in w and c != DOLLAR}
+    return frozenset(codes)
 
 
 def _yen_or_yuan(sentence: str) -> str:

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from finfacts.lexicon.currency import supplement
 from finfacts.records import Money, Percent, Record, ShareMove
@@ -330,7 +330,7 @@ def _event_date(
 
     if start >= story_end:
         return None
-    day = dates.resolve(sentence, published, near=near)
+    day = _resolve_day(sentence, published, near)
     if day is None:
         return None
     if hit is not None and hit.symbol:
@@ -341,6 +341,34 @@ def _event_date(
     return day
 
 
+@lru_cache(maxsize=8192)
+def _resolve_day(sentence: str, published: date | None, near: int) -> date | None:
+    from finfacts import dates
+
+    return dates.resolve(sentence, published, near=near)
+
+
+@lru_cache(maxsize=8192)
+def _index_symbol(mention: str) -> str | None:
+    from finfacts import entities
+
+    return entities.resolve_index(mention)
+
+
+def _companies_named(mention: str):
+    """``entities.lookup`` memoised per company table (a registration makes a new table)."""
+    from finfacts import entities
+
+    key = (entities._table(), mention)  # the table object itself: a new table, new entries
+    found = _LOOKUPS.get(key)
+    if found is None:
+        if len(_LOOKUPS) > 8192:
+            _LOOKUPS.clear()
+        found = _LOOKUPS[key] = entities.lookup(mention)
+    return found
+
+
+_LOOKUPS: dict[tuple[object, str], tuple] = {}
 _NAME_REACH = 80  # characters read after an earlier occurrence of a short name
 
 
@@ -376,10 +404,10 @@ def _resolver(text: str):
     from finfacts import entities
 
     def resolve(mention: str, offset: int) -> _Hit | None:
-        index = entities.resolve_index(mention)
+        index = _index_symbol(mention)
         if index:
             return _Hit(mention, index, None, True)
-        found = entities.lookup(mention)
+        found = _companies_named(mention)
         if len(found) == 1:
             company = found[0]  # a unique name needs no document context
         else:

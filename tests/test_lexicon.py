@@ -57,4 +57,5 @@ def test_english_words_that_are_codes_stay_guarded() -> None:
 def test_last_words_of_currency_names_are_not_money_alone() -> None:
     from finfacts.extract import extract
 
-    assert extract("Japan won 3 gold medals and scored 2 marks.") == []
+    facts = extract("Japan won 3 gold medals and scored 2 marks.")
+    assert [f.kind for f in facts] == ["quantity"]  # 3 gold medals: counted, not money
