@@ -39,27 +39,101 @@ _RANGE_FROM = re.compile(
     r"(?i:(?<![A-Za-z])(?:ranges?|ranging|ranged|vary|varies|varying|anywhere|estimated))"
     r"[ \u00a0]+from[ \u00a0]+$"
 )
-_SIGN_WORD = re.compile(r"(?i:(?<![A-Za-z])(?:minus|negative))[ \u00a0]+$")
+_SIGN_WORDS = frozenset(["minus", "negative"])
 _GUARD_NEXT = frozenset(
-    ["the", "a", "an", "its", "his", "her", "their", "our", "my", "your", "this", "that", "these", "those", "approval", "support", "praise", "back", "over", "out", "against", "by", "in", "at", "on", "gold", "silver", "first", "second", "third", "seats", "votes", "awards", "election", "re-election", "contracts", "contract", "title", "titles", "estate", "time", "terms", "gdp", "wages", "income", "value", "rates", "world", "life", "growth", "of"]
+    [
+        "the",
+        "a",
+        "an",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "my",
+        "your",
+        "this",
+        "that",
+        "these",
+        "those",
+        "approval",
+        "support",
+        "praise",
+        "back",
+        "over",
+        "out",
+        "against",
+        "by",
+        "in",
+        "at",
+        "on",
+        "gold",
+        "silver",
+        "first",
+        "second",
+        "third",
+        "seats",
+        "votes",
+        "awards",
+        "election",
+        "re-election",
+        "contracts",
+        "contract",
+        "title",
+        "titles",
+        "estate",
+        "time",
+        "terms",
+        "gdp",
+        "wages",
+        "income",
+        "value",
+        "rates",
+        "world",
+        "life",
+        "growth",
+        "of",
+    ]
 )
 _WEIGHT_BEFORE = re.compile(
     r"(?i:(?<![A-Za-z])(?:lost|lose|losing|gained|gain|weighs?|weighed|weighing|shed))"
     r"[ \u00a0]+\S+[ \u00a0]+pounds?$"
 )
-_NO_WORD_PREFIX_AFTER = frozenset(["the", "a", "an", "per", "each", "every", "this", "that", "against", "vs", "versus"])
+_NO_WORD_PREFIX_AFTER = frozenset(
+    ["the", "a", "an", "per", "each", "every", "this", "that", "against", "vs", "versus"]
+)
 _CJK_RE = re.compile(
     r"(?P<num>[0-9０-９][0-9０-９.,，．]*(?:[十百千万萬億亿兆][0-9０-９.,，．]*)*[十百千万萬億亿兆]?"
     r"|[一二三四五六七八九〇十百千万萬億亿兆]+)(?P<cur>米ドル|人民元|新台币|新台幣|美元|港元|港币|日元|"
     r"欧元|歐元|英镑|英鎊|韩元|韓元|卢比|盧比|円|元|ドル|ルピー|ウォン|ユーロ|ポンド)"
 )
-_CJK_TRIGGERS = ("円", "元", "ドル", "ルピー", "ウォン", "ユーロ", "ポンド", "币", "幣", "镑", "鎊",
-                 "卢比", "盧比")
-_CJK_QUALIFIERS = {"約": "about", "约": "about", "およそ": "about", "近": "nearly", "超": "more than",
-                   "逾": "more than", "超过": "more than", "超過": "more than"}
+_CJK_TRIGGERS = (
+    "円",
+    "元",
+    "ドル",
+    "ルピー",
+    "ウォン",
+    "ユーロ",
+    "ポンド",
+    "币",
+    "幣",
+    "镑",
+    "鎊",
+    "卢比",
+    "盧比",
+)
+_CJK_QUALIFIERS = {
+    "約": "about",
+    "约": "about",
+    "およそ": "about",
+    "近": "nearly",
+    "超": "more than",
+    "逾": "more than",
+    "超过": "more than",
+    "超過": "more than",
+}
 _WORD_RE = re.compile(r"[a-z]+")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
-_FIRST_TOKEN = re.compile(r"[ \u00a0]?([^\s\d]+)")
 _NEXT_TOKEN = re.compile(r"[ \u00a0]([A-Za-z.]+)")
 _TRAILING_PUNCT = ".,;:!?)]}\"'’”"
 _GLUED_SUBUNITS = frozenset(["p", "c"])
@@ -103,19 +177,56 @@ class _Side:
 
 # ---------------------------------------------------------------- currency beside a number
 
+
+def prev_words(t: str, pos: int, n: int = 3) -> list[tuple[str, int]]:
+    """Up to ``n`` lower-cased words (with their starts) ending right before ``pos``."""
+    words: list[tuple[str, int]] = []
+    j = pos
+    while len(words) < n:
+        k = j
+        while k > 0 and t[k - 1] in " \u00a0":
+            k -= 1
+        if (k == j and j != pos) or k == 0:
+            break
+        i = k
+        while i > 0 and (t[i - 1].isalpha() or t[i - 1] == "."):
+            i -= 1
+        if i == k:
+            break
+        words.insert(0, (t[i:k].lower(), i))
+        j = i
+    return words
+
+
+def _qualifier_before(t: str, pos: int, lex: CurrencyLexicon) -> tuple[str, int] | None:
+    """The qualifier ("about", "more than") ending right before ``pos``, and its start."""
+    words = prev_words(t, pos, 3)
+    for k in (3, 2, 1):
+        if len(words) >= k:
+            phrase = " ".join(w for w, _ in words[-k:])
+            if phrase in lex.qualifier_set:
+                return phrase, words[-k][1]
+    return None
+
+
 def suffix_at(t: str, pos: int, lex: CurrencyLexicon) -> Form | None:
     """The currency form starting at ``pos`` (after one optional space), longest first."""
-    m = _FIRST_TOKEN.match(t, pos)
-    if m is None:
+    size = len(t)
+    ts = pos + 1 if pos < size and t[pos] in " \u00a0" else pos
+    te = ts
+    while te < size and not t[te].isspace() and not t[te].isdigit():
+        te += 1
+    if te == ts:
         return None
-    toks = [(m.group(1), m.start(1), m.end(1))]
-    p = m.end()
-    for _ in range(2):
-        n = _NEXT_TOKEN.match(t, p)
-        if n is None:
-            break
-        toks.append((n.group(1), n.start(1), n.end(1)))
-        p = n.end()
+    toks = [(t[ts:te], ts, te)]
+    if t[ts:te].lower() in lex.name_heads:  # "US dollars", "New Taiwan dollars"
+        p = te
+        for _ in range(2):
+            n = _NEXT_TOKEN.match(t, p)
+            if n is None:
+                break
+            toks.append((n.group(1), n.start(1), n.end(1)))
+            p = n.end()
     for k in (3, 2):
         if len(toks) >= k:
             phrase = " ".join(tok for tok, _s, _e in toks[:k])
@@ -149,7 +260,7 @@ def _token_variants(tok: str) -> list[str]:
     out = [tok]
     stripped = tok.rstrip(_TRAILING_PUNCT)
     if stripped != tok:
-        if tok[len(stripped):].startswith("."):
+        if tok[len(stripped) :].startswith("."):
             out.append(stripped + ".")
         out.append(stripped)
     return [v for v in dict.fromkeys(out) if v]
@@ -184,23 +295,25 @@ def prefix_at(t: str, s: int, lex: CurrencyLexicon) -> tuple[Form, bool] | None:
         start = k
         if token in ("$", "＄"):
             # "c $ 16.4", "hk $ 10", "aud$ 15": letters before the dollar sign
-            m = re.search(r"(?<![A-Za-z])([A-Za-z.]{1,4})([ \u00a0]?)$", t[max(0, k - 6):k])
+            m = re.search(r"(?<![A-Za-z])([A-Za-z.]{1,4})([ \u00a0]?)$", t[max(0, k - 6) : k])
             if m and m.group(2) and m.group(1).lower() in ("a", "i"):
                 m = None  # "a $10 million": the article, not A$
             if m:
                 letters = m.group(1).upper()
                 code = lex.dollar_prefixes.get(letters) or (
-                    letters if len(letters) == 3 and letters in lex.codes else None)
+                    letters if len(letters) == 3 and letters in lex.codes else None
+                )
                 if code:
-                    return Form(code, k - len(t[max(0, k - 6):k]) + m.start(1), end,
-                                "symbol"), neg
+                    return Form(
+                        code, k - len(t[max(0, k - 6) : k]) + m.start(1), end, "symbol"
+                    ), neg
         return Form(form.currency, start, end, form.kind, form.power), neg
     code = lex.code(token)
     if code:
         return Form(code, k, end, "code"), neg
     word = token.lower()
     if word in lex.words and word not in lex.guarded_words and token.isalpha():
-        before = re.search(r"([A-Za-z.]+)[ \u00a0]+$", t[max(0, k - 20):k])
+        before = re.search(r"([A-Za-z.]+)[ \u00a0]+$", t[max(0, k - 20) : k])
         prev = before.group(1).lower() if before else ""
         if prev in _NO_WORD_PREFIX_AFTER:
             return None
@@ -213,6 +326,7 @@ def prefix_at(t: str, s: int, lex: CurrencyLexicon) -> tuple[Form, bool] | None:
 
 
 # ---------------------------------------------------------------- numbers with their sides
+
 
 def _scale_power(lex: CurrencyLexicon, text: str) -> int:
     power = 0
@@ -263,7 +377,10 @@ def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> 
             m = PCT_RE.match(t, pos)
             if m:
                 side.pct_unit = (
-                    "percentage_point" if m.group("pp") else "basis_point" if m.group("bp")
+                    "percentage_point"
+                    if m.group("pp")
+                    else "basis_point"
+                    if m.group("bp")
                     else "percent"
                 )
                 pos = m.end()
@@ -279,9 +396,9 @@ def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> 
         elif start == 1 and is_dash(t[0]):
             side.negative, side.start = True, 0
         else:
-            m = _SIGN_WORD.search(t, max(0, start - 10), start)
-            if m:
-                side.negative, side.start = True, m.start()
+            words = prev_words(t, start, 1)
+            if words and words[0][0] in _SIGN_WORDS and start - words[0][1] <= 10:
+                side.negative, side.start = True, words[0][1]
     return side
 
 
@@ -290,7 +407,7 @@ def _suffix_rejected(t: str, form: Form, side: _Side, lex: CurrencyLexicon) -> b
         return False
     if _is_year(side.raw) and side.power == 0:
         return True  # "in 2019 dollars"
-    word = t[form.start:form.end].lower()
+    word = t[form.start : form.end].lower()
     return _guard_rejects(t, word, form.end, scaled=side.power > 0, lex=lex)
 
 
@@ -321,8 +438,7 @@ def _value(side: _Side, lex: CurrencyLexicon) -> Decimal | None:
         code = "JPY"
     elif code == DOLLAR:
         code = "USD"
-    value = parse_digits(side.raw, zero_decimal=lex.minor_digits(code) == 0,
-                         scaled=side.power > 0)
+    value = parse_digits(side.raw, zero_decimal=lex.minor_digits(code) == 0, scaled=side.power > 0)
     if value is None:
         return None
     if side.power:
@@ -345,9 +461,9 @@ def numeric_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
         if s > 1 and t[s - 1] == "." and t[s - 2] in _LEADING_DOT_AFTER:
             s -= 1  # "$.75"
         raw = t[s:e]
-        if " " in raw or "\u00a0" in raw or "'" in raw or "’" in raw:
-            if parse_digits(raw) is None:
-                e = s + len(re.split(r"[ \u00a0\u202f'’]", raw)[0])
+        grouped = " " in raw or "\u00a0" in raw or "'" in raw or "’" in raw
+        if grouped and parse_digits(raw) is None:
+            e = s + len(re.split(r"[ \u00a0\u202f'’]", raw)[0])
         amount = None
         if not _plain_number(t, s, e, lex):
             side = _read_side(t, s, e, lex, floor=consumed)
@@ -368,36 +484,51 @@ def _measure(t: str, s: int, e: int) -> Amount | None:
     m = measure_at(t, s, e)
     if m is None:
         return None
-    return Amount(kind="quantity", start=m.start, end=m.end, value=m.value,
-                  value_high=m.value_high, unit=m.unit, what=m.what)
+    return Amount(
+        kind="quantity",
+        start=m.start,
+        end=m.end,
+        value=m.value,
+        value_high=m.value_high,
+        unit=m.unit,
+        what=m.what,
+    )
 
 
 _TOKEN_EDGE = "()[]{}\"'“”‘’,;:!?."
-_PLAIN_BEFORE = frozenset(" \n\t(\"“")
+_SPACES = frozenset(" \u00a0\t\n")
+_SIGNIFICANT_BEFORE = frozenset("-\u2212\u2013\u2014.,'’")
 
 
 def _plain_number(t: str, s: int, e: int, lex: CurrencyLexicon) -> bool:
     """Cheap rejection: True when no token beside the number can make it an amount."""
-    if s and t[s - 1] not in _PLAIN_BEFORE:
-        return False
-    if s > 1 and t[s - 1] == " ":
-        j = t.rfind(" ", max(0, s - 24), s - 1)
-        prev = t[j + 1 : s - 1].strip(_TOKEN_EDGE)
-        if "\n" in prev:
-            prev = prev.rsplit("\n", 1)[1]
-        if prev and (not prev.isalpha() or not prev.isascii() or prev.lower() in lex.beside_tokens):
+    if s:
+        before = t[s - 1]
+        if before in _SPACES:
+            j = s - 1
+            while j > 0 and t[j - 1] in _SPACES and s - j < 4:
+                j -= 1
+            k = j
+            while k > 0 and not t[k - 1].isspace() and j - k < 24:
+                k -= 1
+            prev = t[k:j].strip(_TOKEN_EDGE)
+            if prev and (
+                not prev.isalpha() or not prev.isascii() or prev.lower() in lex.prefix_tokens
+            ):
+                return False
+        elif before.isalnum() or before in _SIGNIFICANT_BEFORE or before in lex.symbol_chars:
             return False
     if e >= len(t):
         return True
     nxt = t[e]
-    if nxt == " " or nxt == "\u00a0":
+    if nxt in _SPACES:
         k = e + 1
         stop = min(len(t), k + 24)
         while k < stop and not t[k].isspace():
             k += 1
         token = t[e + 1 : k].strip(_TOKEN_EDGE).lower()
         return token.isalpha() and token.isascii() and token not in lex.beside_tokens
-    return nxt in ",;:!?)\n\t" or (nxt == "." and (e + 1 >= len(t) or not t[e + 1].isalnum()))
+    return nxt in ",;:!?)" or (nxt == "." and (e + 1 >= len(t) or not t[e + 1].isalnum()))
 
 
 def _amount_from(t: str, a: _Side, lex: CurrencyLexicon) -> Amount | None:
@@ -426,15 +557,23 @@ def _amount_from(t: str, a: _Side, lex: CurrencyLexicon) -> Amount | None:
     if value is None:
         return None
     qual_end = a.start
-    between = _FROM_BETWEEN.search(t, max(0, qual_end - 9), qual_end)
-    if between and between.group("w").lower() == "between" and b is not None:
-        qual_end = between.start()
-    q = lex.qualifier_re.search(t, max(0, qual_end - 16), qual_end)
-    amount = Amount(kind=kind, start=a.start, end=a.end, value=value, currency=a.currency,
-                    qualifier=q.group("q").lower() if q else None,
-                    unit=a.pct_unit or "percent", subunit=a.divisor != 1,
-                    main_unit=(kind == "money" and b is None and a.divisor == 1
-                               and a.power == 0 and a.raw.isdigit()))
+    before = prev_words(t, qual_end, 1)
+    if before and before[0][0] == "between" and b is not None:
+        qual_end = before[0][1]
+    q = _qualifier_before(t, qual_end, lex)
+    amount = Amount(
+        kind=kind,
+        start=a.start,
+        end=a.end,
+        value=value,
+        currency=a.currency,
+        qualifier=q[0] if q else None,
+        unit=a.pct_unit or "percent",
+        subunit=a.divisor != 1,
+        main_unit=(
+            kind == "money" and b is None and a.divisor == 1 and a.power == 0 and a.raw.isdigit()
+        ),
+    )
     if b is not None:
         amount.value_high = _value(b, lex)
         amount.end = b.end
@@ -482,8 +621,8 @@ def _range_partner(t: str, a: _Side, lex: CurrencyLexicon) -> _Side | None:
     if not m:
         return None
     word = m.group().strip(" \u00a0").lower()
-    before = _FROM_BETWEEN.search(t, max(0, a.start - 9), a.start)
-    ctx = before.group("w").lower() if before else None
+    before = prev_words(t, a.start, 1)
+    ctx = before[0][0] if before and before[0][0] in ("between", "from") else None
     if word == "and" and ctx != "between":
         return None
     if word != "and" and ctx == "from" and not _RANGE_FROM.search(t, max(0, a.start - 30), a.start):
@@ -510,20 +649,27 @@ def _range_partner(t: str, a: _Side, lex: CurrencyLexicon) -> _Side | None:
 # ---------------------------------------------------------------- compounds
 
 _COMPOUND_GAP = re.compile(r"[ \u00a0]+(?:and[ \u00a0]+)?")
-_BARE_CENTS = re.compile(r"[ \u00a0]+(?:and[ \u00a0]+)?(?P<n>\d{1,2})(?=[ \u00a0]*(?:[.,;!?]|$|more))")
+_BARE_CENTS = re.compile(
+    r"[ \u00a0]+(?:and[ \u00a0]+)?(?P<n>\d{1,2})(?=[ \u00a0]*(?:[.,;!?]|$|more))"
+)
 
 
 def merge_compounds(t: str, amounts: list[Amount], lex: CurrencyLexicon) -> list[Amount]:
-    """"20 dollars 43 cents", "3 GBP and one", "$20 43" → one amount in the main unit."""
+    """ "20 dollars 43 cents", "3 GBP and one", "$20 43" → one amount in the main unit."""
     out: list[Amount] = []
     i = 0
     while i < len(amounts):
         a = amounts[i]
         nxt = amounts[i + 1] if i + 1 < len(amounts) else None
         if a.main_unit and a.value is not None and a.currency is not None:
-            if (nxt is not None and nxt.subunit and nxt.value is not None
-                    and _COMPOUND_GAP.fullmatch(t, a.end, nxt.start)
-                    and nxt.value < 1 and a.value >= 0):
+            if (
+                nxt is not None
+                and nxt.subunit
+                and nxt.value is not None
+                and _COMPOUND_GAP.fullmatch(t, a.end, nxt.start)
+                and nxt.value < 1
+                and a.value >= 0
+            ):
                 out.append(_combined(t, a, nxt.value, nxt.end))
                 i += 2
                 continue
@@ -543,15 +689,23 @@ def merge_compounds(t: str, amounts: list[Amount], lex: CurrencyLexicon) -> list
 
 
 def _combined(t: str, a: Amount, cents: Decimal, end: int) -> Amount:
-    return Amount(kind="money", start=a.start, end=end, value=normalize(a.value + cents),
-                  currency=a.currency, qualifier=a.qualifier)
+    return Amount(
+        kind="money",
+        start=a.start,
+        end=end,
+        value=normalize(a.value + cents),
+        currency=a.currency,
+        qualifier=a.qualifier,
+    )
 
 
 _WRITTEN_TAIL = re.compile(
     r"[ \u00a0]+(?:and[ \u00a0]+)?(?P<w>(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty"
     r"|ninety)(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five"
     r"|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
-    r"|eighteen|nineteen))(?=[ \u00a0]*(?:[.,;!?]|$))", re.I)
+    r"|eighteen|nineteen))(?=[ \u00a0]*(?:[.,;!?]|$))",
+    re.I,
+)
 
 
 def _written_cents(t: str, pos: int) -> tuple[Decimal, int] | None:
@@ -577,6 +731,9 @@ def written_amounts(t: str, low: str, tokens: set[str], lex: CurrencyLexicon) ->
     out: list[Amount] = []
     for head in sorted(heads):
         for hs in _word_positions(low, head):
+            before = low[max(0, hs - 2) : hs].rstrip()
+            if before[-1:].isdigit() or not before:
+                continue  # "7.6 percent", "2 trillion yen": the digit scan has it
             amount = _written_at(t, low, hs, hs + len(head), head, lex)
             if amount is not None:
                 out.append(amount)
@@ -589,9 +746,7 @@ def _word_positions(low: str, word: str) -> list[int]:
     i = low.find(word)
     n = len(word)
     while i != -1:
-        if (i == 0 or not low[i - 1].isalpha()) and (
-            i + n == len(low) or not low[i + n].isalpha()
-        ):
+        if (i == 0 or not low[i - 1].isalpha()) and (i + n == len(low) or not low[i + n].isalpha()):
             out.append(i)
         i = low.find(word, i + n)
     return out
@@ -619,23 +774,31 @@ def _words_before(low: str, end: int) -> tuple[int, list[str]]:
     return start, words
 
 
-def _written_at(t: str, low: str, hs: int, he: int, head: str,
-                lex: CurrencyLexicon) -> Amount | None:
+def _written_at(
+    t: str, low: str, hs: int, he: int, head: str, lex: CurrencyLexicon
+) -> Amount | None:
     for phrase_start in _phrase_starts(low, hs):
         start, words = _words_before(low, phrase_start)
         if not words or all(w == "and" for w in words):
             continue
-        if words in (["a"], ["an"]) and head not in ("dollar", "euro", "penny", "pound", "yen",
-                                                       "rupee", "cent"):
+        if words in (["a"], ["an"]) and head not in (
+            "dollar",
+            "euro",
+            "penny",
+            "pound",
+            "yen",
+            "rupee",
+            "cent",
+        ):
             continue
         if words in (["a"], ["an"]) and _UNIT_BEFORE.search(t, max(0, start - 16), start):
             continue  # "1.20 cents a pound": a unit of measure, not an amount
         value = Decimal(1) if words in (["a"], ["an"]) else parse_written(words)
         if value is None:
             continue
-        sign = _SIGN_WORD.search(t, max(0, start - 10), start)
-        if sign:
-            value, start = -value, sign.start()
+        sign = prev_words(t, start, 1)
+        if sign and sign[0][0] in _SIGN_WORDS:
+            value, start = -value, sign[0][1]
         if head in _PCT_WORDS:
             if phrase_start != hs:
                 continue
@@ -643,18 +806,25 @@ def _written_at(t: str, low: str, hs: int, he: int, head: str,
         form = suffix_at(t, phrase_start, lex)
         if form is None or form.end < he:
             continue
-        scaled = any(w in ("thousand", "million", "billion", "trillion", "lakh", "crore")
-                     for w in words)
-        if form.kind == "word" and _guard_rejects(t, t[form.start:form.end].lower(), form.end,
-                                                  scaled=scaled, lex=lex):
+        scaled = any(
+            w in ("thousand", "million", "billion", "trillion", "lakh", "crore") for w in words
+        )
+        if form.kind == "word" and _guard_rejects(
+            t, t[form.start : form.end].lower(), form.end, scaled=scaled, lex=lex
+        ):
             continue
         amount_value = value / form.divisor if form.divisor != 1 else value
-        q = lex.qualifier_re.search(t, max(0, start - 16), start)
-        return Amount(kind="money", start=start, end=form.end, value=normalize(amount_value),
-                      currency=form.currency, qualifier=q.group("q").lower() if q else None,
-                      subunit=form.divisor != 1,
-                      main_unit=form.divisor == 1 and value == value.to_integral_value()
-                      and not scaled)
+        q = _qualifier_before(t, start, lex)
+        return Amount(
+            kind="money",
+            start=start,
+            end=form.end,
+            value=normalize(amount_value),
+            currency=form.currency,
+            qualifier=q[0] if q else None,
+            subunit=form.divisor != 1,
+            main_unit=form.divisor == 1 and value == value.to_integral_value() and not scaled,
+        )
     return None
 
 
@@ -663,7 +833,7 @@ def _phrase_starts(low: str, hs: int) -> list[int]:
     starts = [hs]
     pos = hs
     for _ in range(2):
-        m = re.search(r"([a-z.]+)\s+$", low[max(0, pos - 16):pos])
+        m = re.search(r"([a-z.]+)\s+$", low[max(0, pos - 16) : pos])
         if not m:
             break
         pos = max(0, pos - 16) + m.start()
@@ -672,6 +842,7 @@ def _phrase_starts(low: str, hs: int) -> list[int]:
 
 
 # ---------------------------------------------------------------- vague amounts
+
 
 @cache
 def _vague_re() -> re.Pattern[str]:
@@ -683,7 +854,7 @@ def _vague_re() -> re.Pattern[str]:
 
 
 def vague_amounts(t: str, low: str, tokens: set[str], lex: CurrencyLexicon) -> list[Amount]:
-    """"billions of dollars", "hundreds of millions of yen": currency known, value not."""
+    """ "billions of dollars", "hundreds of millions of yen": currency known, value not."""
     if "of" not in tokens or tokens.isdisjoint(lex.vague_plurals):
         return []
     out = []
@@ -698,15 +869,25 @@ def vague_amounts(t: str, low: str, tokens: set[str], lex: CurrencyLexicon) -> l
         form = suffix_at(t, m.end(), lex)
         if form is None or form.kind not in ("word", "code"):
             continue
-        out.append(Amount(kind="money", start=m.start(), end=form.end, value=None,
-                          currency=form.currency, qualifier="vague", vague=True))
+        out.append(
+            Amount(
+                kind="money",
+                start=m.start(),
+                end=form.end,
+                value=None,
+                currency=form.currency,
+                qualifier="vague",
+                vague=True,
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------- CJK amounts
 
+
 def cjk_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
-    """"2兆円", "1兆2000億円", "103億ルピー", "5万元"."""
+    """ "2兆円", "1兆2000億円", "103億ルピー", "5万元"."""
     if not any(trigger in t for trigger in _CJK_TRIGGERS):
         return []
     out = []
@@ -717,10 +898,19 @@ def cjk_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
             continue
         if m.start() > 0 and to_ascii(t[m.start() - 1]).isdigit():
             continue
-        qualifier = next((q for w, q in _CJK_QUALIFIERS.items()
-                          if t.endswith(w, 0, m.start())), None)
-        out.append(Amount(kind="money", start=m.start(), end=m.end(), value=normalize(value),
-                          currency=code, qualifier=qualifier))
+        qualifier = next(
+            (q for w, q in _CJK_QUALIFIERS.items() if t.endswith(w, 0, m.start())), None
+        )
+        out.append(
+            Amount(
+                kind="money",
+                start=m.start(),
+                end=m.end(),
+                value=normalize(value),
+                currency=code,
+                qualifier=qualifier,
+            )
+        )
     return out
 
 

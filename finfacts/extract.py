@@ -53,25 +53,47 @@ def _extract(text: str, published: date | None, doc_id: str | None) -> list[Reco
     for a in amounts:
         start, end = a.start, a.end
         span = sentences.span(start, end)
-        sentence = text[span[0]:span[1]]
+        sentence = text[span[0] : span[1]]
         if a.kind == "money":
             currency = context.resolve_amount(a.currency, start, end, sentence)
             rec: Record = Money(
-                doc_id=doc_id, start=start, end=end, surface=text[start:end], sentence=sentence,
-                value=a.value, currency=currency, value_high=a.value_high,
-                approx=a.qualifier is not None, qualifier=a.qualifier, vague=a.vague,
+                doc_id=doc_id,
+                start=start,
+                end=end,
+                surface=text[start:end],
+                sentence=sentence,
+                value=a.value,
+                currency=currency,
+                value_high=a.value_high,
+                approx=a.qualifier is not None,
+                qualifier=a.qualifier,
+                vague=a.vague,
             )
             money_index.append(len(records))
         elif a.kind == "quantity":
             rec = Quantity(
-                doc_id=doc_id, start=start, end=end, surface=text[start:end], sentence=sentence,
-                value=a.value, unit=a.unit, value_high=a.value_high, what=a.what,
+                doc_id=doc_id,
+                start=start,
+                end=end,
+                surface=text[start:end],
+                sentence=sentence,
+                value=a.value,
+                unit=a.unit,
+                value_high=a.value_high,
+                what=a.what,
             )
         else:
             rec = Percent(
-                doc_id=doc_id, start=start, end=end, surface=text[start:end], sentence=sentence,
-                value=a.value, unit=a.unit, value_high=a.value_high,
-                approx=a.qualifier is not None, qualifier=a.qualifier,
+                doc_id=doc_id,
+                start=start,
+                end=end,
+                surface=text[start:end],
+                sentence=sentence,
+                value=a.value,
+                unit=a.unit,
+                value_high=a.value_high,
+                approx=a.qualifier is not None,
+                qualifier=a.qualifier,
             )
         records.append(rec)
     _link_equivalents(text, records, money_index)
@@ -96,10 +118,12 @@ def _link_equivalents(text: str, records: list[Record], money_index: list[int]) 
         i, j = money_index[k - 1], money_index[k]
         first, second = records[i], records[j]
         gap_start = first.end
-        gap = text[gap_start:second.start]
+        gap = text[gap_start : second.start]
         if len(gap) > 40 or not _EQUIV_GAP.match(gap):
             continue
-        if gap.lstrip().startswith("(") and not text[second.end:second.end + 3].lstrip().startswith(")"):
+        if gap.lstrip().startswith("(") and not text[
+            second.end : second.end + 3
+        ].lstrip().startswith(")"):
             continue
         if first.currency == second.currency:
             continue
@@ -119,7 +143,7 @@ class _DocContext:
             return self._dollar_at(pos)
         if currency == YEN_SIGN:
             return _yen_or_yuan(sentence)
-        if currency == "JPY" and self.text[pos:pos + 1] == "¥":
+        if currency == "JPY" and self.text[pos : pos + 1] == "¥":
             return _yen_or_yuan(sentence)
         return currency
 
@@ -180,4 +204,3 @@ def _yen_or_yuan(sentence: str) -> str:
     if not words.isdisjoint(ctx["chinese"]) and words.isdisjoint(ctx["japanese"]):
         return "CNY"
     return "JPY"
-

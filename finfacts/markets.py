@@ -78,8 +78,10 @@ def session_on_or_before(day: date, mic: str) -> date:
     cal = calendar(mic)
     ts = pd.Timestamp(day)
     if ts < cal.first_session or ts > cal.last_session:
-        raise ValueError(f"{day} is outside the {mic} calendar ({cal.first_session.date()}.."
-                         f"{cal.last_session.date()})")
+        raise ValueError(
+            f"{day} is outside the {mic} calendar ({cal.first_session.date()}.."
+            f"{cal.last_session.date()})"
+        )
     return cal.date_to_session(ts, direction="previous").date()
 
 

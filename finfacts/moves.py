@@ -213,12 +213,10 @@ def _order(r: Record) -> tuple[int, int, str]:
     return (r.start, r.end, r.kind)
 
 
-_SHARE_CUES = ("share", "stock", "Share", "Stock", "ADR", "changed", "unchanged", "flat",
-               "steady")
+_SHARE_CUES = ("share", "stock", "Share", "Stock", "ADR", "changed", "unchanged", "flat", "steady")
 
 
-def _move_windows(text: str, records: list[Record],
-                  sentences: Sentences) -> list[tuple[int, int]]:
+def _move_windows(text: str, records: list[Record], sentences: Sentences) -> list[tuple[int, int]]:
     """Sentences that can hold a move: those with a percent figure or a share cue word."""
     spans = {sentences.span(r.start, r.end) for r in records if isinstance(r, Percent)}
     for cue in _SHARE_CUES:
@@ -401,7 +399,6 @@ class _Hit:
 
 def _resolver(text: str):
     """A function mention → _Hit | None, with the document's earlier full names in scope."""
-    from finfacts import entities
 
     def resolve(mention: str, offset: int) -> _Hit | None:
         index = _index_symbol(mention)

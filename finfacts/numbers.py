@@ -37,7 +37,6 @@ def parse_digits(raw: str, *, zero_decimal: bool = False, scaled: bool = False) 
     for ch in _GROUP_SPACES:
         s = s.replace(ch, " ")
     if " " in s:
-        head, _, tail = s.rpartition(" ")
         groups = s.split(" ")
         # "1 029,00": space groups, then an optional decimal comma/dot in the last group
         last = groups[-1]
@@ -67,8 +66,9 @@ def parse_digits(raw: str, *, zero_decimal: bool = False, scaled: bool = False) 
     return _decimal(s)
 
 
-def _one_separator(s: str, sep: str, *, zero_decimal: bool, scaled: bool,
-                   comma: bool) -> Decimal | None:
+def _one_separator(
+    s: str, sep: str, *, zero_decimal: bool, scaled: bool, comma: bool
+) -> Decimal | None:
     parts = s.split(sep)
     if len(parts) > 2:  # 1,234,567 or 1.234.567 or Indian 1,03,000: grouping only
         return _decimal(s.replace(sep, "")) if _valid_groups(s, sep) else None
@@ -109,19 +109,55 @@ def _decimal(s: str) -> Decimal | None:
 # ---------------------------------------------------------------- written numbers
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
-_MULTIPLIERS = {"hundred": 2, "thousand": 3, "lakh": 5, "lakhs": 5, "million": 6, "crore": 7,
-                "crores": 7, "billion": 9, "trillion": 12}
+_MULTIPLIERS = {
+    "hundred": 2,
+    "thousand": 3,
+    "lakh": 5,
+    "lakhs": 5,
+    "million": 6,
+    "crore": 7,
+    "crores": 7,
+    "billion": 9,
+    "trillion": 12,
+}
 _FRACTIONS = {"half": Decimal("0.5"), "quarter": Decimal("0.25")}
-_FRACTION_PLURALS = {"halves": Decimal("0.5"), "quarters": Decimal("0.25"),
-                     "thirds": Decimal(1) / 3}
-NUMBER_WORDS = frozenset([*_UNITS, *_MULTIPLIERS, *_FRACTIONS, *_FRACTION_PLURALS, "a", "an",
-                          "and", "dozen"])
+_FRACTION_PLURALS = {
+    "halves": Decimal("0.5"),
+    "quarters": Decimal("0.25"),
+    "thirds": Decimal(1) / 3,
+}
+NUMBER_WORDS = frozenset(
+    [*_UNITS, *_MULTIPLIERS, *_FRACTIONS, *_FRACTION_PLURALS, "a", "an", "and", "dozen"]
+)
 
 
 def parse_written(words: list[str]) -> Decimal | None:

@@ -85,9 +85,34 @@ def measure_at(t: str, s: int, e: int) -> Measure | None:
         if len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
             nxt = t[end : end + 1]
             later = words[i + 1][0] if i + 1 < len(words) else ""
-            if not later or nxt in ",.;:()" or not later[0].isalpha() or (later.islower() and \
-                    later in ("of", "in", "within", "to", "from", "and", "for", "at", "by",
-                              "with", "on", "over", "under", "were", "are", "will", "would")):
+            if (
+                not later
+                or nxt in ",.;:()"
+                or not later[0].isalpha()
+                or (
+                    later.islower()
+                    and later
+                    in (
+                        "of",
+                        "in",
+                        "within",
+                        "to",
+                        "from",
+                        "and",
+                        "for",
+                        "at",
+                        "by",
+                        "with",
+                        "on",
+                        "over",
+                        "under",
+                        "were",
+                        "are",
+                        "will",
+                        "would",
+                    )
+                )
+            ):
                 noun_end = i
                 break
         if not word.islower() and not word.isupper() and i > 0:

@@ -6,8 +6,46 @@ import re
 from bisect import bisect_right
 
 _ABBREVIATIONS = frozenset(
-    "corp co inc ltd plc llc mr mrs ms dr st no vs jan feb mar apr jun jul aug sep sept oct "
-    "nov dec u.s u.k e.g i.e approx est dept gov sen rep bros fig rs".split()
+    [
+        "corp",
+        "co",
+        "inc",
+        "ltd",
+        "plc",
+        "llc",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "no",
+        "vs",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "e.g",
+        "i.e",
+        "approx",
+        "est",
+        "dept",
+        "gov",
+        "sen",
+        "rep",
+        "bros",
+        "fig",
+        "rs",
+    ]
 )
 _BREAK = re.compile(r"[.!?。！？][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n")
 _LONGEST = 600  # a sentence longer than this is cut around the fact

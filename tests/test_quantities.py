@@ -10,19 +10,34 @@ from finfacts.extract import extract
 from finfacts.records import Money, Quantity
 
 CASES = [
-    ("That includes plans to procure 10,000 graphics processing units (GPUs) within the next "
-     "18–24 months.", [("10,000 graphics processing units", "10000", None, "count"),
-                       ("18–24 months", "18", "24", "month")]),
-    ("Nvidia shipped 10,000 GPUs to the data center last quarter.",
-     [("10,000 GPUs", "10000", None, "count")]),
-    ("The utility will build a 1.2 gigawatts nuclear plant near the coast.",
-     [("1.2 gigawatts", "1.2", None, "gigawatt")]),
-    ("The new fab will draw 300 MW of power when it opens in 2027.",
-     [("300 MW", "300", None, "megawatt")]),
-    ("Saudi Aramco cut output by 500,000 barrels a day, the ministry said.",
-     [("500,000 barrels", "500000", None, "oil_barrel")]),
-    ("The company plans to hire 2,500 engineers over three years.",
-     [("2,500 engineers", "2500", None, "count")]),
+    (
+        "That includes plans to procure 10,000 graphics processing units (GPUs) within the next "
+        "18–24 months.",
+        [
+            ("10,000 graphics processing units", "10000", None, "count"),
+            ("18–24 months", "18", "24", "month"),
+        ],
+    ),
+    (
+        "Nvidia shipped 10,000 GPUs to the data center last quarter.",
+        [("10,000 GPUs", "10000", None, "count")],
+    ),
+    (
+        "The utility will build a 1.2 gigawatts nuclear plant near the coast.",
+        [("1.2 gigawatts", "1.2", None, "gigawatt")],
+    ),
+    (
+        "The new fab will draw 300 MW of power when it opens in 2027.",
+        [("300 MW", "300", None, "megawatt")],
+    ),
+    (
+        "Saudi Aramco cut output by 500,000 barrels a day, the ministry said.",
+        [("500,000 barrels", "500000", None, "oil_barrel")],
+    ),
+    (
+        "The company plans to hire 2,500 engineers over three years.",
+        [("2,500 engineers", "2500", None, "count")],
+    ),
 ]
 
 NOT_QUANTITIES = [

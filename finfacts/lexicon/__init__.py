@@ -1,1 +1,1 @@
-"""Language and market data that finfacts' rules read: generated CLDR tables and small supplements."""
+"""Language and market data for finfacts: generated CLDR tables and small supplements."""

@@ -53,14 +53,17 @@ class CurrencyLexicon:
     subunits: dict[str, tuple[str, int]]
     scales: dict[str, int]
     qualifiers: tuple[str, ...]
+    qualifier_set: frozenset[str]
+    name_heads: frozenset[str]  # first words of several-word currency names ("us", "new")
     vague_plurals: tuple[str, ...]
     digits: dict[str, int]
     cash_digits: dict[str, int]
     scale_re: re.Pattern[str]
-    qualifier_re: re.Pattern[str]
     word_tokens: frozenset[str]  # last tokens of currency names and sub-units
     lower_code_tokens: frozenset[str]  # "usd", "eur": codes that may be written in lower case
     beside_tokens: frozenset[str]  # lower-cased tokens that may make a number an amount
+    prefix_tokens: frozenset[str]  # lower-cased tokens that may stand before an amount
+    symbol_chars: frozenset[str]  # characters that end a currency symbol ("$", "€", "円")
 
     def minor_digits(self, code: str | None) -> int:
         """Digits a price in this currency shows (cash digits; 2 when unknown): IDR 0, JPY 0."""
@@ -81,7 +84,8 @@ class CurrencyLexicon:
         if token.endswith("$") and len(token) > 1:
             letters = token[:-1].strip(" \u00a0").upper()
             code = self.dollar_prefixes.get(letters) or (
-                letters if len(letters) == 3 and letters in self.codes else None)
+                letters if len(letters) == 3 and letters in self.codes else None
+            )
             if code:
                 return Form(code, 0, len(token), "symbol")
         if len(token) == 4 and token[0] == "M" and token[1:] in self.million_codes:
@@ -122,7 +126,6 @@ def lexicon() -> CurrencyLexicon:
         rf"(?:[ \u00a0]?-?(?:(?i:{_alternation(long_scales)})(?![A-Za-z])"
         rf"|(?<=\d)(?:{_alternation(one_letter)})(?![A-Za-z])))+"
     )
-    qual = rf"(?i:(?<![A-Za-z])(?P<q>{_alternation(list(qualifiers))}))[ \u00a0]+$"
     tokens = {w.split()[-1] for w in words} | set(subunits)
     return CurrencyLexicon(
         symbols=symbols,
@@ -136,13 +139,22 @@ def lexicon() -> CurrencyLexicon:
         subunits=subunits,
         scales=scales,
         qualifiers=qualifiers,
+        qualifier_set=frozenset(q.lower() for q in qualifiers),
+        name_heads=frozenset(w.split()[0] for w in words if " " in w),
         vague_plurals=tuple(sup["vague"]["plurals"]),
         digits={**dict(cldr.DIGITS), "BTC": 8},
         cash_digits=dict(cldr.CASH_DIGITS),
         scale_re=re.compile(scale),
-        qualifier_re=re.compile(qual),
         word_tokens=frozenset(t for t in tokens if t.isalpha()),
         lower_code_tokens=frozenset(c.lower() for c in codes if c not in guarded_codes),
+        prefix_tokens=frozenset(
+            {w.split()[-1] for w in words}
+            | {c.lower() for c in codes}
+            | {s.lower() for s in symbols}
+            | {f"m{c.lower()}" for c in sup["million_codes"]["list"]}
+            | set(sup["signs"]["list"])
+        ),
+        symbol_chars=frozenset(s[-1] for s in symbols if not s[-1].isalnum()) | {"$"},
         beside_tokens=frozenset(
             {w.split()[0] for w in words}
             | {w.split()[-1] for w in words}
@@ -152,7 +164,21 @@ def lexicon() -> CurrencyLexicon:
             | {f"m{c.lower()}" for c in sup["million_codes"]["list"]}
             | set(subunits)
             | set(sup["signs"]["list"])
-            | {"to", "and", "percent", "percents", "per", "pct", "pc", "percentage", "basis",
-               "bps", "bp", "pp", "ppt", "ppts"}
+            | {
+                "to",
+                "and",
+                "percent",
+                "percents",
+                "per",
+                "pct",
+                "pc",
+                "percentage",
+                "basis",
+                "bps",
+                "bp",
+                "pp",
+                "ppt",
+                "ppts",
+            }
         ),
     )
