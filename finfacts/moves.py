@@ -22,55 +22,130 @@ from finfacts.sentences import Sentences
 
 
 @cache
-def _verbs() -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
+def _verbs() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The verb pattern (longest phrase first) and each phrase's direction."""
     moves = supplement()["moves"]
     direction: dict[str, str] = {}
-    for d in ("up", "down", "flat"):
+    for d in ("neutral", "bare", "up", "down", "flat"):
         for phrase in moves[d]:
             direction[phrase] = d
+    for word in moves["bare"]:
+        direction[word] = "bare"
     alt = "|".join(
         re.escape(p).replace(r"\ ", r"\s+") for p in sorted(direction, key=lambda p: (-len(p), p))
     )
-    first_words = frozenset(p.split()[0] for p in direction) | frozenset(
-        p.split()[-1] for p in direction
-    )
-    return re.compile(rf"(?<![A-Za-z'’-])(?:{alt})(?![A-Za-z])"), direction, first_words
+    return re.compile(rf"(?<![A-Za-z'’-])(?:{alt})(?![A-Za-z])"), direction
 
 
 @cache
-def _share_words() -> frozenset[str]:
-    return frozenset(supplement()["moves"]["share_words"])
-
-
-@cache
-def _metric_words() -> frozenset[str]:
-    return frozenset(supplement()["moves"]["metric_words"])
+def _lexicon_set(key: str) -> frozenset[str]:
+    return frozenset(supplement()["moves"][key])
 
 
 _CLAUSE_BREAK = re.compile(
-    r"(?:[,;:]\s*(?:and\s+|but\s+|while\s+|whereas\s+|as\s+)?|\s+(?:while|whereas|but|as|after"
-    r"|when|with|though|although|because|since|since)\s+|\s+[-–—]+\s+|^)"
+    r"[,;]\s*(?:and\s+|but\s+|while\s+|whereas\s+|as\s+)?|:\s+|\s+[-–—]+\s+"
+    r"|\s+(?:while|whereas|but|as|after|when|with|though|although|because|since|helping"
+    r"|pushing|dragging|sending|led\s+by|as\s+well\s+as)\s+"
+    r"|(?<=[\d%])\s+(?:and|or)\s+|(?:(?<=changed)|(?<=flat)|(?<=steady))\s+and\s+"
 )
 _SHARES_OF = re.compile(r"(?i)^(?:the\s+)?(?:shares?|stocks?|ADRs?)\s+(?:of|in)\s+(?P<e>.+)$")
 _POSSESSIVE_SHARES = re.compile(
-    r"(?i)^(?P<e>.+?)(?:['’]s?)?\s+(?:shares?|stocks?|ADRs?|share\s+price|stock\s+price)$"
+    r"(?i)^(?P<e>.+?)(?:['’]s?)?\s+(?:[A-Za-z]+-listed\s+|common\s+|class\s+[a-z]\s+)?"
+    r"(?:shares?|stocks?|ADRs?|share\s+price|stock\s+price)$"
 )
 _TICKER_PAREN = re.compile(
-    r"^(?P<e>.+?)\s*\((?:[A-Z]{2,6}:\s*)?(?P<t>[A-Z0-9^][A-Z0-9.^=-]{0,11})\)$"
+    r"^(?P<e>.+?)\s*\((?:[A-Z]{2,8}:\s*)?(?P<t>[A-Z0-9^][A-Z0-9.^=-]{0,11})\)$"
 )
-_NAME = re.compile(r"(?:[A-Z0-9^][\w&.'’^-]*|&)(?:\s+(?:[A-Z0-9][\w&.'’-]*|&|of|and|de|du|la))*")
-_TRAILING_NAME = re.compile(
-    r"(?:[A-Z0-9^][\w&.'’^-]*|&)(?:\s+(?:[A-Z0-9][\w&.'’-]*|&|of|and|de|du|la))*$"
-)
+_TOKEN = r"(?:[A-Z0-9^][\w&.'’^-]*|&|(?<=& )[a-z]\b)"
+_NAME = re.compile(rf"{_TOKEN}(?:\s+(?:{_TOKEN}|of|and|de|du|la))*")
+_TRAILING_NAME = re.compile(rf"{_TOKEN}(?:\s+(?:{_TOKEN}|of|de|du|la))*$")
+_LEADING_NAME = re.compile(rf"(?:The\s+)?(?P<n>{_TOKEN}(?:\s+(?:{_TOKEN}|of))*)")
+_TRAILING_FILLER = re.compile(r"(?:\s+(?:all|both|each|also|too))+$")
 _PRICE_LEAD = re.compile(
     r"(?i)\s*(?:,\s*)?(?:to\s+(?:close|end|finish|settle|trade)\s+at|to\s+(?:a\s+)?(?:"
-    r"record\s+|closing\s+)?(?:high|low)?\s*(?:of\s+)?|closing\s+at|at|to)\s+$"
+    r"(?:record|closing|new)\s+)?(?:(?:high|low)\s+)?(?:of\s+)?|closing\s+at|at|to)\s*$"
 )
 _CHANGE_LEAD = re.compile(
-    r"(?i)^\s*(?:by\s+)?(?:(?P<q>as\s+much\s+as|about|around|roughly|nearly|almost|more\s+than"
-    r"|less\s+than|over|some|just\s+over|just\s+under|approximately)\s+)?$"
+    r"(?i)^\s*(?:(?P<dir>up|down|higher|lower)\s+)?(?:by\s+)?(?:(?P<q>as\s+much\s+as|about"
+    r"|around|roughly|nearly|almost|more\s+than|less\s+than|over|some|just\s+over|just\s+under"
+    r"|approximately)\s+)?$"
 )
+_AMOUNT_THEN_PERCENT = re.compile(r"(?i)^\s*,?\s+or\s+(?:about\s+|some\s+)?$")
+_DIRECTION_AFTER = re.compile(r"(?i)\s+(?P<dir>higher|lower|up|down)(?![A-Za-z])")
+_PAIR_GAP = re.compile(r"(?i)^\s*(?:,\s*(?:and\s+)?|\s+and\s+)$")
+_RESPECTIVELY = re.compile(r"(?i)\s*,?\s+respectively")
 _LEVEL_LEAD = re.compile(r"(?i)^\s*(?:to|at)\s+$")
+_DIRECTION_WORD = {"up": "up", "higher": "up", "down": "down", "lower": "down"}
+
+
+class _Change:
+    """What follows a verb: direction, the figure(s) and whether they are approximate."""
+
+    __slots__ = ("approx", "direction", "end", "indexes")
+
+    def __init__(self, direction: str, indexes: list[int], approx: bool, end: int):
+        self.direction, self.indexes, self.approx, self.end = direction, indexes, approx, end
+
+
+def _next_index(records: list[Record], pos: int, reach: int) -> int | None:
+    """Index of the first record starting at or after ``pos`` within ``reach`` characters."""
+    for i, r in enumerate(records):
+        if r.start >= pos:
+            return i if r.start - pos <= reach else None
+    return None
+
+
+def _change_after(
+    text: str, records: list[Record], verb_end: int, kind: str, phrase: str
+) -> _Change | None:
+    """Read the figure after a verb: "jumped 7.6%", "closed 1.2% higher", "rose 45 yen, or 1.6%"."""
+    i = _next_index(records, verb_end, 40)
+    lead = None
+    if i is not None and isinstance(records[i], Money):
+        j = i + 1  # "rose 45 yen, or 1.6%": the percent restates the absolute change
+        if (
+            j < len(records)
+            and isinstance(records[j], Percent)
+            and _AMOUNT_THEN_PERCENT.match(text[records[i].end : records[j].start])
+        ):
+            i = j
+            lead = _CHANGE_LEAD.match("")
+    if i is not None and isinstance(records[i], Percent) and lead is None:
+        lead = _CHANGE_LEAD.match(text[verb_end : records[i].start])
+        if lead is None and _LEVEL_LEAD.match(text[verb_end : records[i].start]):
+            return None  # "the stake rose to 12%": a level, not a change
+    if lead is None or i is None or not isinstance(records[i], Percent):
+        if kind == "flat":
+            exact = phrase in _lexicon_set("exact_flat")
+            return _Change("flat", [], not exact, verb_end)
+        if kind in ("up", "down"):
+            return _Change(kind, [], False, verb_end)  # direction only
+        return None
+    pct = records[i]
+    if pct.unit != "percent" or pct.value is None:
+        return None
+    direction = kind
+    if kind in ("neutral", "bare"):
+        word = (lead.group("dir") or "").lower() or (phrase if kind == "bare" else "")
+        after = _DIRECTION_AFTER.match(text, pct.end)
+        if not word and after:
+            word = after.group("dir").lower()
+        direction = _DIRECTION_WORD.get(word, "")
+        if not direction:
+            return None
+    elif kind == "flat":
+        return None
+    indexes = [i]
+    k = i + 1  # "rose 2.1% and 3.4%, respectively"
+    while k < len(records) and isinstance(records[k], Percent):
+        if not _PAIR_GAP.match(text[records[k - 1].end : records[k].start]):
+            break
+        indexes.append(k)
+        k += 1
+    if len(indexes) > 1 and not _RESPECTIVELY.match(text, records[indexes[-1]].end):
+        pass  # "A and B tumbled 4.6% and 5.1%": paired below when the counts agree
+    approx = bool(lead.group("q")) or bool(pct.approx)
+    return _Change(direction, indexes, approx, records[indexes[-1]].end)
 
 
 def attach_moves(
@@ -81,67 +156,65 @@ def attach_moves(
     sentences: Sentences | None = None,
 ) -> list[Record]:
     """Find moves in ``text``; return all records sorted, move percents folded into moves."""
-    verb_re, direction_of, _first = _verbs()
+    verb_re, kind_of = _verbs()
     records = sorted(records, key=_order)
     sentences = sentences or Sentences(text)
     windows = _move_windows(text, records, sentences)
     if not windows:
-        return _describe_percents(text, records)
+        return _describe_percents(text, records, sentences)
     consumed: set[int] = set()
     replaced: dict[int, Record] = {}
     moves: list[ShareMove] = []
-    resolver = _resolver(text)
+    resolver = _Resolver(text)
     story_end = _once(lambda: _main_story_end(text))
     for m in (m for lo, hi in windows for m in verb_re.finditer(text, lo, hi)):
         phrase = " ".join(m.group().lower().split())
-        direction = direction_of.get(phrase)
-        if direction is None:
+        kind = kind_of.get(phrase)
+        if kind is None:
+            continue
+        change = _change_after(text, records, m.end(), kind, phrase)
+        if change is None or any(i in consumed for i in change.indexes):
             continue
         s_lo, s_hi = sentences.span(m.start(), m.end())
-        subject = _subject(text, s_lo, m.start())
+        subject = _subject(text, s_lo, m.start(), participle=phrase.endswith("ing"))
         if subject is None:
             continue
-        entities, explicit = subject
-        # the change right after the verb
-        change: Decimal | None = None
-        approx = direction == "flat"
-        pct_index = _next_record(records, text, m.end(), Percent, _CHANGE_LEAD)
-        level_index = None
-        if pct_index is None:
-            level_index = _next_record(records, text, m.end(), Percent, _LEVEL_LEAD)
-        if pct_index is not None:
-            pct = records[pct_index]
-            if pct.unit != "percent" or pct.value is None:
-                continue
-            change = pct.value if direction != "down" else -pct.value
-            lead = _CHANGE_LEAD.match(text[m.end() : pct.start])
-            if (lead and lead.group("q")) or pct.approx:
-                approx = True
-        elif direction == "flat":
-            change = Decimal(0)
-        elif level_index is not None:
-            continue  # "stake rose to 12%": a level, not a move
-        # a price level after the change
-        after = records[pct_index].end if pct_index is not None else m.end()
-        price_index = _next_record(records, text, after, Money, _PRICE_LEAD, reach=30)
-        entities, resolved = _resolve_all(entities, resolver, text, s_lo)
-        if not explicit and any(r is None for r in resolved):
-            if pct_index is not None:
-                _note_metric(records, replaced, pct_index, text, s_lo, m.start())
+        names, explicit = subject
+        if len(change.indexes) > 1 and len(change.indexes) != len(names):
+            change.indexes = change.indexes[:1]
+            change.end = records[change.indexes[0]].end
+        names, hits = _resolve_all(names, resolver, text, s_lo)
+        if any(n.lower() in _lexicon_set("generic_subjects") for n in names):
+            continue  # "Japanese shares rose 1%": the market, not a company
+        if not explicit and any(h is None for h in hits):
+            if len(change.indexes) == 1:
+                _note_metric(records, replaced, change.indexes[0], text, s_lo, m.start())
             continue
-        if change is None and not explicit:
-            continue  # a bare "X rose" without a share word or figure is too loose
-        if pct_index is not None:
-            consumed.add(pct_index)
+        if not change.indexes and change.direction != "flat" and not explicit:
+            continue  # a bare "X rose" without a share word or a figure is too loose
+        consumed.update(change.indexes)
         price = currency = None
-        if price_index is not None:
+        price_index = _next_index(records, change.end, 30)
+        if (
+            price_index is not None
+            and isinstance(records[price_index], Money)
+            and _PRICE_LEAD.fullmatch(text[change.end : records[price_index].start])
+            and records[price_index].value is not None
+        ):
             money = records[price_index]
             price, currency = money.value, money.currency
             replaced[price_index] = replace(money, qualifier="share price", approx=False)
         sentence = text[s_lo:s_hi]
-        end = records[pct_index].end if pct_index is not None else m.end()
-        for name, hit in zip(entities, resolved, strict=True):
+        pairs = len(change.indexes) == len(names) > 1
+        for n, (name, hit) in enumerate(zip(names, hits, strict=True)):
+            figure = change.indexes[n if pairs else 0] if change.indexes else None
+            value = records[figure].value if figure is not None else None
+            if change.direction == "flat":
+                value = Decimal(0)
+            elif value is not None and change.direction == "down":
+                value = -value
             start = text.find(name, s_lo, m.start())
+            end = records[figure].end if figure is not None else m.end()
             moves.append(
                 ShareMove(
                     doc_id=doc_id,
@@ -150,13 +223,13 @@ def attach_moves(
                     surface=text[start:end],
                     sentence=sentence,
                     entity=name,
-                    change_pct=change,
-                    direction=direction,  # type: ignore[arg-type]
-                    company=hit.name if hit else None,
+                    change_pct=value,
+                    direction=change.direction,  # type: ignore[arg-type]
+                    company=hit.name if hit and hit.symbol else None,
                     ticker=hit.symbol if hit else None,
                     exchange=hit.exchange if hit else None,
                     instrument="index" if hit and hit.is_index else "stock",
-                    approx=approx,
+                    approx=change.approx,
                     price=price,
                     price_currency=currency,
                     event_date=_event_date(
@@ -170,7 +243,87 @@ def attach_moves(
             continue
         out.append(replaced.get(i, r))
     out.extend(moves)
-    return _describe_percents(text, sorted(out, key=_order))
+    return _describe_percents(text, sorted(out, key=_order), sentences)
+
+
+def _subject(
+    text: str, s_lo: int, verb_start: int, participle: bool = False
+) -> tuple[list[str], bool] | None:
+    """The entity names before a verb, and whether a share word/ticker made them explicit."""
+    pre = text[s_lo:verb_start]
+    bounds = [0]
+    seps = [""]
+    for m in _CLAUSE_BREAK.finditer(pre):
+        if pre.count("(", 0, m.start()) > pre.count(")", 0, m.start()):
+            continue  # "Tata Motors (NSE: TATAMOTORS)": inside a parenthesis
+        bounds.append(m.end())
+        seps.append(m.group())
+    segments = [
+        pre[
+            bounds[k] : (bounds[k + 1] - len(seps[k + 1]) if k + 1 < len(bounds) else len(pre))
+        ].strip()
+        for k in range(len(bounds))
+    ]
+    k = len(segments) - 1
+    if not segments[k] and k > 0 and participle:
+        lead = _LEADING_NAME.match(segments[0])  # "The S&P 500 closed higher, rising 0.6%"
+        return ([lead.group("n")], False) if lead else None
+    if not segments[k] and k > 0:
+        k -= 1  # "Fast Retailing, the Uniqlo owner, fell": the verb follows a comma
+        if segments[k][:1].islower() and k > 0 and seps[k].strip() == ",":
+            k -= 1  # skip the appositive
+    chunk = _TRAILING_FILLER.sub("", segments[k])
+    # "DBS, OCBC and UOB": earlier comma-separated names belong to the same list
+    while (
+        k > 0
+        and seps[k].strip() == ","
+        and _NAME.fullmatch(segments[k - 1] or "-")
+        and re.search(r"\s+and\s+", chunk)
+    ):
+        k -= 1
+        chunk = f"{segments[k]}, {chunk}"
+    if not chunk or len(chunk) > 160:
+        return None
+    explicit = False
+    for pattern in (_SHARES_OF, _POSSESSIVE_SHARES):
+        m = pattern.match(chunk)
+        if m:
+            chunk, explicit = m.group("e").strip(), True
+            break
+    m = _TICKER_PAREN.match(chunk)
+    if m:
+        chunk, explicit = m.group("e").strip(), True
+    index = _index_suffix(chunk)
+    if index:
+        return [index], False
+    chunk = re.sub(r"^(?:The|the|Its|its)\s+", "", chunk)
+    chunk = re.sub(r"(?<=\w)['’]s$", "", chunk) if not explicit else chunk
+    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", chunk) if p.strip()]
+    if not parts or len(parts) > 6:
+        return None
+    names = []
+    for part in parts:
+        name = part if _NAME.fullmatch(part) else None
+        if name is None and len(parts) == 1:
+            m = _TRAILING_NAME.search(part)  # "Its backer Toyota", "by Nissan Motor Co"
+            name = m.group() if m else None
+        if name is None or name.lower() in _lexicon_set("metric_words"):
+            return None
+        names.append(name)
+    return names, explicit
+
+
+def _index_suffix(chunk: str) -> str | None:
+    """The longest trailing words of ``chunk`` that name a market index ("broader Topix")."""
+    words = chunk.split()
+    for k in range(max(0, len(words) - 6), len(words)):
+        candidate = " ".join(words[k:])
+        first = words[k]
+        if first in ("The", "the") or first.endswith(("'s", "’s")):
+            continue
+        if candidate[:1].isupper() and _index_symbol(candidate):
+            return candidate
+    return None
 
 
 def _resolve_all(names: list[str], resolver, text: str, s_lo: int):
@@ -178,6 +331,11 @@ def _resolve_all(names: list[str], resolver, text: str, s_lo: int):
     out_names, hits = [], []
     for name in names:
         hit = resolver(name, text.find(name, s_lo))
+        at = text.find(name, s_lo)
+        if hit is None and text.startswith(("'s", "’s"), at + len(name)):
+            whole = text[at : at + len(name) + 2]  # "McDonald's" keeps its possessive
+            if resolver(whole, at) is not None:
+                name, hit = whole, resolver(whole, at)
         if hit is None:
             tokens = name.split()
             for k in range(1, len(tokens)):
@@ -189,6 +347,24 @@ def _resolve_all(names: list[str], resolver, text: str, s_lo: int):
         out_names.append(name)
         hits.append(hit)
     return out_names, hits
+
+
+def _note_metric(
+    records: list[Record],
+    replaced: dict[int, Record],
+    index: int,
+    text: str,
+    s_lo: int,
+    verb_start: int,
+) -> None:
+    """A change of something that is not a share: describe the percent by its subject."""
+    pct = records[index]
+    if not isinstance(pct, Percent):
+        return
+    chunk = text[s_lo:verb_start].strip()
+    words = re.findall(r"[A-Za-z][\w'’-]*", chunk)
+    if words:
+        replaced[index] = replace(pct, about=" ".join(words[-3:]).lower())
 
 
 def _once(compute):
@@ -233,88 +409,68 @@ def _move_windows(text: str, records: list[Record], sentences: Sentences) -> lis
     return merged
 
 
-def _next_record(
-    records: list[Record], text: str, pos: int, kind: type, lead: re.Pattern[str], reach: int = 40
-) -> int | None:
-    for i, r in enumerate(records):
-        if r.start < pos:
-            continue
-        if r.start - pos > reach:
-            return None
-        if isinstance(r, kind) and lead.match(text[pos : r.start]):
-            return i
-        return None
-    return None
-
-
-def _subject(text: str, s_lo: int, verb_start: int) -> tuple[list[str], bool] | None:
-    """The entity names before a verb, and whether a share word/ticker made them explicit."""
-    chunk = text[s_lo:verb_start]
-    cut = 0
-    for m in _CLAUSE_BREAK.finditer(chunk):
-        if m.end() < len(chunk):
-            cut = m.end()
-    chunk = chunk[cut:].strip()
-    if not chunk or len(chunk) > 120:
-        return None
-    explicit = False
-    for pattern in (_SHARES_OF, _POSSESSIVE_SHARES):
-        m = pattern.match(chunk)
-        if m:
-            chunk, explicit = m.group("e").strip(), True
-            break
-    m = _TICKER_PAREN.match(chunk)
-    if m:
-        chunk, explicit = m.group("e").strip(), True
-    chunk = re.sub(r"^(?:The|the)\s+", "", chunk)
-    chunk = re.sub(r"['’]s$", "", chunk)
-    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", chunk) if p.strip()]
-    if not parts or len(parts) > 6:
-        return None
-    names = []
-    for p in parts:
-        m = _NAME.fullmatch(p)
-        if not m and explicit and len(parts) == 1:
-            m = _TRAILING_NAME.search(p)  # "... a minority investment by Nissan Motor Co"
-            p = m.group() if m else p
-        if not m:
-            return None
-        if p.lower() in _metric_words():
-            return None
-        names.append(p)
-    return names, explicit
-
-
-def _note_metric(
-    records: list[Record],
-    replaced: dict[int, Record],
-    index: int,
-    text: str,
-    s_lo: int,
-    verb_start: int,
-) -> None:
-    pct = records[index]
-    chunk = text[s_lo:verb_start].strip()
-    words = re.findall(r"[A-Za-z][\w'’-]*", chunk)
-    if words:
-        replaced[index] = replace(pct, about=" ".join(words[-3:]).lower())
-
-
 _FOLLOWING_NOUNS = re.compile(
     r"\s+(?P<np>(?!(?:of|to|in|on|from|for|and|or|by|at|as|than|higher|lower|up|down|more"
-    r"|less|stake|after|before|while|since|year|increase|decrease|rise|fall|drop|gain)\b)"
+    r"|less|after|before|while|since|last|this|next|year|increase|decrease|rise|fall|drop"
+    r"|gain|could|would|will|may|might|is|was|are|were)\b)"
     r"[a-z][a-z-]+(?:\s+(?:on|of|for)\s+(?:all\s+)?[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)?)"
 )
+_TRANSITIVE = re.compile(
+    r"(?i)\b(?:raised|raise|raises|cut|cuts|lowered|lowers|hiked|hikes|trimmed|lifted|kept|keeps"
+    r"|held|holds|set|sets|increased|reduced)\s+(?P<np>(?:its|their|the|his|her)\s+[\w -]{2,40}?)"
+    r"\s+(?:to|by|at|of)\s+(?:about\s+|around\s+)?$"
+)
+_LEADING_DETERMINERS = re.compile(r"(?i)^(?:(?:the|a|an|its|their|his|her)\s+)+")
 
 
-def _describe_percents(text: str, records: list[Record]) -> list[Record]:
-    """Fill ``Percent.about`` from the noun phrase a percent qualifies ("25 percent tariffs")."""
+@cache
+def _metric_verb_re() -> re.Pattern[str]:
+    moves = supplement()["moves"]
+    verbs = {v for key in ("up", "down", "flat", "neutral", "metric_verbs") for v in moves[key]}
+    alt = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(verbs, key=len)[::-1])
+    return re.compile(
+        rf"(?P<np>[A-Za-z][\w'’ &.-]{{0,80}}?)\s+(?:{alt})\s+(?:by\s+|to\s+|at\s+)?"
+        r"(?:about\s+|around\s+|nearly\s+|almost\s+|some\s+)?$"
+    )
+
+
+def _subject_phrase(raw: str) -> str | None:
+    """ "The company's stake in the venture" → "stake in the venture"."""
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(raw):
+        cut = m.end()
+    phrase = raw[cut:].strip()
+    possessive = max(phrase.rfind("'s "), phrase.rfind("’s "), phrase.rfind("s' "))
+    if possessive >= 0:
+        phrase = phrase[possessive + 3 :]
+    phrase = _LEADING_DETERMINERS.sub("", phrase).strip()
+    return phrase.lower() if phrase and len(phrase.split()) <= 6 else None
+
+
+def _describe_percents(
+    text: str, records: list[Record], sentences: Sentences | None = None
+) -> list[Record]:
+    """Fill ``Percent.about``: the metric that moved ("revenue rose 12%"), what a rate was
+    set for ("raised its short-term rate to 0.25%"), or the noun a percent qualifies
+    ("25 percent tariffs")."""
     out: list[Record] = []
     for r in records:
         if isinstance(r, Percent) and r.about is None:
-            m = _FOLLOWING_NOUNS.match(text, r.end)
+            about = None
+            lo = (sentences or Sentences(text)).span(r.start, r.end)[0]
+            before = text[lo : r.start]
+            m = _TRANSITIVE.search(before)
             if m:
-                r = replace(r, about=m.group("np"))
+                about = _LEADING_DETERMINERS.sub("", m.group("np")).lower()
+            else:
+                m = _metric_verb_re().search(before)
+                if m:
+                    about = _subject_phrase(m.group("np"))
+            if about is None:
+                m = _FOLLOWING_NOUNS.match(text, r.end)
+                about = m.group("np") if m else None
+            if about:
+                r = replace(r, about=about)
         out.append(r)
     return out
 
@@ -397,20 +553,50 @@ class _Hit:
         self.name, self.symbol, self.exchange, self.is_index = name, symbol, exchange, is_index
 
 
-def _resolver(text: str):
-    """A function mention → _Hit | None, with the document's earlier full names in scope."""
+class _Resolver:
+    """Mention → _Hit | None for one document, with its earlier full names in scope.
 
-    def resolve(mention: str, offset: int) -> _Hit | None:
+    A short name takes the fuller name the story used earlier ("SoftBank" after "SoftBank
+    Corp.", "Mitsui" after "Mitsui Fudosan Co."); a known but ambiguous name gives a hit
+    without a symbol; an unknown name gives None.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.memo: dict[tuple[str, int], _Hit | None] = {}
+
+    def __call__(self, mention: str, offset: int) -> _Hit | None:
+        key = (mention, offset)
+        if key not in self.memo:
+            self.memo[key] = self._resolve(mention, max(offset, 0))
+        return self.memo[key]
+
+    def _resolve(self, mention: str, offset: int) -> _Hit | None:
+        from finfacts import entities
+
         index = _index_symbol(mention)
         if index:
             return _Hit(mention, index, None, True)
+        earlier = _earlier_names(self.text, mention, offset)
+        short = entities.normalize(mention).split()
+        fuller = {
+            m.company.symbol: m.company
+            for m in earlier.mentions
+            if m.company is not None
+            and m.end <= offset
+            and entities.normalize(m.surface).split()[: len(short)] == short
+        }
+        if len(fuller) == 1:
+            company = next(iter(fuller.values()))
+            return _Hit(company.name, company.symbol, company.exchange, False)
         found = _companies_named(mention)
+        if len(fuller) > 1:
+            return _Hit(mention, None, None, False)  # two earlier candidates: undecided
         if len(found) == 1:
-            company = found[0]  # a unique name needs no document context
-        else:
-            company = _earlier_names(text, mention, max(offset, 0)).resolve(mention, offset)
-        if company is None:
-            return None
-        return _Hit(company.name, company.symbol, company.exchange, False)
-
-    return resolve
+            return _Hit(found[0].name, found[0].symbol, found[0].exchange, False)
+        if len(found) > 1:
+            company = earlier.resolve(mention, offset)
+            if company is None:
+                return _Hit(mention, None, None, False)  # "SoftBank" alone: known, ambiguous
+            return _Hit(company.name, company.symbol, company.exchange, False)
+        return None
