@@ -29,9 +29,9 @@ NUM_RE = re.compile(r"\d(?:\d|[,.，．](?=\d)|[ \u00a0\u202f'’](?=\d{3}(?!\d)
 _CJK_OR_WIDE = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 _LEADING_DOT_AFTER = frozenset("$€£¥＄￥")
 PCT_RE = re.compile(
-    r"[ \u00a0]?(?:(?P<sign>[%％])|(?i:(?P<pp>percentage[ -]points?|pct[ -]points?|ppts?|pp)"
-    r"|(?P<bp>basis[ -]points?|bps|bp)|(?P<word>percents?|per[ -]cent|pct|pc|percentage)))"
-    r"(?![A-Za-z])"
+    r"(?:(?P<sign>[ \u00a0]?[%％])|[ \u00a0-]?(?:(?i:(?P<pp>percentage[ -]points?)"
+    r"|(?P<bp>basis[ -]points?)|(?P<word>percents?|per[ -]cent|percentage))"
+    r"|(?P<pp2>pct[ -]points?|pp)|(?P<bp2>bps|bp)|(?P<word2>pct|pc)))(?![A-Za-z])"
 )
 _RANGE_CONN = re.compile(r"[ \u00a0]*(?:[-\u2212\u2012\u2013\u2014~]|to|and)[ \u00a0]*")
 _FROM_BETWEEN = re.compile(r"(?i:(?<![A-Za-z])(?P<w>between|from))[ \u00a0]+$")
@@ -338,6 +338,15 @@ def _scale_power(lex: CurrencyLexicon, text: str) -> int:
     return power
 
 
+def _pct_unit(m: re.Match[str]) -> str:
+    """The unit a PCT_RE match names: percent, percentage point or basis point."""
+    if m.group("pp") or m.group("pp2"):
+        return "percentage_point"
+    if m.group("bp") or m.group("bp2"):
+        return "basis_point"
+    return "percent"
+
+
 def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> _Side | None:
     """Scale, currency and unit around the number ``t[s:e]``; None for a non-amount."""
     side = _Side(num_start=s, num_end=e, raw=t[s:e], end=e, start=s)
@@ -376,22 +385,18 @@ def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> 
         elif form is None or form.kind != "word":
             m = PCT_RE.match(t, pos)
             if m:
-                side.pct_unit = (
-                    "percentage_point"
-                    if m.group("pp")
-                    else "basis_point"
-                    if m.group("bp")
-                    else "percent"
-                )
+                side.pct_unit = _pct_unit(m)
                 pos = m.end()
     side.end = pos
-    if not side.prefix and s > 0 and (t[s - 1].isalpha() or t[s - 1] == "_"):
+    glued = s > 0 and (t[s - 1].isascii() and t[s - 1].isalpha() or t[s - 1] == "_")
+    if not side.prefix and glued:
         return None  # "H100", "B200", "COVID19": a number glued to a word
     if not side.prefix and s > 0 and (t[s - 1].isdigit() or t[s - 1] in ".,"):
         return None
     if not side.negative:
         start = side.start
-        if start > 1 and is_dash(t[start - 1]) and not t[start - 2].isalnum():
+        if start > 1 and is_dash(t[start - 1]) and not (t[start - 2].isalnum()
+                                                         or t[start - 2] in "%％"):
             side.negative, side.start = True, start - 1
         elif start == 1 and is_dash(t[0]):
             side.negative, side.start = True, 0
@@ -730,11 +735,16 @@ def written_amounts(t: str, low: str, tokens: set[str], lex: CurrencyLexicon) ->
         return []
     out: list[Amount] = []
     for head in sorted(heads):
-        for hs in _word_positions(low, head):
+        positions = _word_positions(low, head)
+        if head == "cent":  # "twelve per cent": the head is "per cent"
+            positions = [p - 4 for p in positions if low.endswith("per ", 0, p)]
+            head = "percent"
+        for hs in positions:
             before = low[max(0, hs - 2) : hs].rstrip()
             if before[-1:].isdigit() or not before:
                 continue  # "7.6 percent", "2 trillion yen": the digit scan has it
-            amount = _written_at(t, low, hs, hs + len(head), head, lex)
+            amount = _written_at(t, low, hs, hs + (8 if low.startswith("per cent", hs)
+                                                   else len(head)), head, lex)
             if amount is not None:
                 out.append(amount)
     return out
@@ -793,6 +803,8 @@ def _written_at(
             continue
         if words in (["a"], ["an"]) and _UNIT_BEFORE.search(t, max(0, start - 16), start):
             continue  # "1.20 cents a pound": a unit of measure, not an amount
+        if len(words) > 1 and words[-1] in ("a", "an") and words[-2] in ("half", "quarter"):
+            words = words[:-1]  # "half a percentage point"
         value = Decimal(1) if words in (["a"], ["an"]) else parse_written(words)
         if value is None:
             continue
@@ -802,7 +814,13 @@ def _written_at(
         if head in _PCT_WORDS:
             if phrase_start != hs:
                 continue
-            return Amount(kind="percent", start=start, end=he, value=normalize(value))
+            end, unit = he, "percent"
+            point = re.match(r"[ -]points?\b", t[he : he + 8])
+            if head == "percentage" and point:
+                end, unit = he + point.end(), "percentage_point"
+            q = _qualifier_before(t, start, lex)
+            return Amount(kind="percent", start=start, end=end, value=normalize(value),
+                          unit=unit, qualifier=q[0] if q else None)
         form = suffix_at(t, phrase_start, lex)
         if form is None or form.end < he:
             continue

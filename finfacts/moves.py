@@ -420,6 +420,10 @@ _TRANSITIVE = re.compile(
     r"|held|holds|set|sets|increased|reduced)\s+(?P<np>(?:its|their|the|his|her)\s+[\w -]{2,40}?)"
     r"\s+(?:to|by|at|of)\s+(?:about\s+|around\s+)?$"
 )
+_NOUN_OF = re.compile(
+    r"(?P<np>(?:[A-Za-z][\w'’-]*\s+){0,2}[A-Za-z][\w'’-]*)\s+of\s+(?:(?:up\s+to|about|around"
+    r"|as\s+much\s+as|more\s+than|nearly|almost|some|at\s+least)\s+)?$"
+)
 _LEADING_DETERMINERS = re.compile(r"(?i)^(?:(?:the|a|an|its|their|his|her)\s+)+")
 
 
@@ -466,6 +470,9 @@ def _describe_percents(
                 m = _metric_verb_re().search(before)
                 if m:
                     about = _subject_phrase(m.group("np"))
+            if about is None:
+                m = _NOUN_OF.search(before)  # "tariffs of up to 25%", "a stake of 12%"
+                about = _subject_phrase(m.group("np")) if m else None
             if about is None:
                 m = _FOLLOWING_NOUNS.match(text, r.end)
                 about = m.group("np") if m else None

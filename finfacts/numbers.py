@@ -244,10 +244,13 @@ def parse_cjk(raw: str) -> Decimal | None:
 
 
 def normalize(value: Decimal) -> Decimal:
-    """Drop trailing zeros without switching to exponent notation (2E+12 → 2000000000000)."""
-    if value == value.to_integral_value():
+    """Plain positional notation (2.7E+9 → 2700000000), keeping the digits as written.
+
+    "7.60%" stays 7.60: the reported precision tells how close a check must be.
+    """
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]
         return value.quantize(Decimal(1))
-    return value.normalize()
+    return value
 
 
 def is_dash(ch: str) -> bool:
