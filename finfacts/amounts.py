@@ -388,15 +388,18 @@ def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> 
                 side.pct_unit = _pct_unit(m)
                 pos = m.end()
     side.end = pos
-    glued = s > 0 and (t[s - 1].isascii() and t[s - 1].isalpha() or t[s - 1] == "_")
+    glued = s > 0 and ((t[s - 1].isascii() and t[s - 1].isalpha()) or t[s - 1] == "_")
     if not side.prefix and glued:
         return None  # "H100", "B200", "COVID19": a number glued to a word
     if not side.prefix and s > 0 and (t[s - 1].isdigit() or t[s - 1] in ".,"):
         return None
     if not side.negative:
         start = side.start
-        if start > 1 and is_dash(t[start - 1]) and not (t[start - 2].isalnum()
-                                                         or t[start - 2] in "%％"):
+        if (
+            start > 1
+            and is_dash(t[start - 1])
+            and not (t[start - 2].isalnum() or t[start - 2] in "%％")
+        ):
             side.negative, side.start = True, start - 1
         elif start == 1 and is_dash(t[0]):
             side.negative, side.start = True, 0
@@ -743,8 +746,9 @@ def written_amounts(t: str, low: str, tokens: set[str], lex: CurrencyLexicon) ->
             before = low[max(0, hs - 2) : hs].rstrip()
             if before[-1:].isdigit() or not before:
                 continue  # "7.6 percent", "2 trillion yen": the digit scan has it
-            amount = _written_at(t, low, hs, hs + (8 if low.startswith("per cent", hs)
-                                                   else len(head)), head, lex)
+            amount = _written_at(
+                t, low, hs, hs + (8 if low.startswith("per cent", hs) else len(head)), head, lex
+            )
             if amount is not None:
                 out.append(amount)
     return out
@@ -819,8 +823,14 @@ def _written_at(
             if head == "percentage" and point:
                 end, unit = he + point.end(), "percentage_point"
             q = _qualifier_before(t, start, lex)
-            return Amount(kind="percent", start=start, end=end, value=normalize(value),
-                          unit=unit, qualifier=q[0] if q else None)
+            return Amount(
+                kind="percent",
+                start=start,
+                end=end,
+                value=normalize(value),
+                unit=unit,
+                qualifier=q[0] if q else None,
+            )
         form = suffix_at(t, phrase_start, lex)
         if form is None or form.end < he:
             continue

@@ -59,10 +59,14 @@ _TICKER_PAREN = re.compile(
 _TOKEN = r"(?:[A-Z0-9^][\w&.'’^-]*|&|(?<=& )[a-z]\b)"
 _NAME = re.compile(rf"{_TOKEN}(?:\s+(?:{_TOKEN}|of|and|de|du|la))*")
 _TRAILING_NAME = re.compile(rf"{_TOKEN}(?:\s+(?:{_TOKEN}|of|de|du|la))*$")
+_APPOSITIVE = re.compile(
+    r",\s*(?:also\s+|formerly\s+)?(?:known|called|dubbed)\s+as\s+[^,]{1,60},"
+    r"|\s*\((?:also\s+)?(?:known\s+as|formerly)\s+[^)]{1,60}\)"
+)
 _LEADING_NAME = re.compile(rf"(?:The\s+)?(?P<n>{_TOKEN}(?:\s+(?:{_TOKEN}|of))*)")
 _TRAILING_FILLER = re.compile(r"(?:\s+(?:all|both|each|also|too))+$")
 _PRICE_LEAD = re.compile(
-    r"(?i)\s*(?:,\s*)?(?:to\s+(?:close|end|finish|settle|trade)\s+at|to\s+(?:a\s+)?(?:"
+    r"(?i)\s*(?:(?:higher|lower|up|down)\s+)?(?:,\s*)?(?:to\s+(?:close|end|finish|settle|trade)\s+at|to\s+(?:a\s+)?(?:"
     r"(?:record|closing|new)\s+)?(?:(?:high|low)\s+)?(?:of\s+)?|closing\s+at|at|to)\s*$"
 )
 _CHANGE_LEAD = re.compile(
@@ -119,7 +123,15 @@ def _change_after(
             exact = phrase in _lexicon_set("exact_flat")
             return _Change("flat", [], not exact, verb_end)
         if kind in ("up", "down"):
-            return _Change(kind, [], False, verb_end)  # direction only
+            end = verb_end  # "fell 30 yen to ¥2,700": an absolute change, then the level
+            if (
+                i is not None
+                and isinstance(records[i], Money)
+                and re.fullmatch(r"\s+(?:by\s+)?", text[verb_end : records[i].start])
+                and re.match(r"\s+to\s+", text[records[i].end : records[i].end + 5])
+            ):
+                end = records[i].end
+            return _Change(kind, [], False, end)  # direction only
         return None
     pct = records[i]
     if pct.unit != "percent" or pct.value is None:
@@ -250,7 +262,7 @@ def _subject(
     text: str, s_lo: int, verb_start: int, participle: bool = False
 ) -> tuple[list[str], bool] | None:
     """The entity names before a verb, and whether a share word/ticker made them explicit."""
-    pre = text[s_lo:verb_start]
+    pre = _APPOSITIVE.sub(",", text[s_lo:verb_start])
     bounds = [0]
     seps = [""]
     for m in _CLAUSE_BREAK.finditer(pre):
@@ -322,7 +334,7 @@ def _index_suffix(chunk: str) -> str | None:
         if first in ("The", "the") or first.endswith(("'s", "’s")):
             continue
         if candidate[:1].isupper() and _index_symbol(candidate):
-            return candidate
+            return re.sub(r"\s+index$", "", candidate)  # "Hang Seng index" → "Hang Seng"
     return None
 
 
@@ -332,10 +344,11 @@ def _resolve_all(names: list[str], resolver, text: str, s_lo: int):
     for name in names:
         hit = resolver(name, text.find(name, s_lo))
         at = text.find(name, s_lo)
-        if hit is None and text.startswith(("'s", "’s"), at + len(name)):
+        if text.startswith(("'s", "’s"), at + len(name)):
             whole = text[at : at + len(name) + 2]  # "McDonald's" keeps its possessive
-            if resolver(whole, at) is not None:
-                name, hit = whole, resolver(whole, at)
+            named = resolver(whole, at)
+            if named is not None and named.name.lower().endswith(("'s", "’s")):
+                name, hit = whole, named
         if hit is None:
             tokens = name.split()
             for k in range(1, len(tokens)):
