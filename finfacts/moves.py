@@ -592,31 +592,42 @@ class _Resolver:
         return self.memo[key]
 
     def _resolve(self, mention: str, offset: int) -> _Hit | None:
-        from finfacts import entities
-
         index = _index_symbol(mention)
         if index:
             return _Hit(mention, index, None, True)
-        earlier = _earlier_names(self.text, mention, offset)
-        short = entities.normalize(mention).split()
-        fuller = {
-            m.company.symbol: m.company
-            for m in earlier.mentions
-            if m.company is not None
-            and m.end <= offset
-            and entities.normalize(m.surface).split()[: len(short)] == short
-        }
+        fuller = _fuller_names_before(self.text, mention, offset)
         if len(fuller) == 1:
             company = next(iter(fuller.values()))
             return _Hit(company.name, company.symbol, company.exchange, False)
-        found = _companies_named(mention)
         if len(fuller) > 1:
             return _Hit(mention, None, None, False)  # two earlier candidates: undecided
+        found = _companies_named(mention)
         if len(found) == 1:
             return _Hit(found[0].name, found[0].symbol, found[0].exchange, False)
         if len(found) > 1:
-            company = earlier.resolve(mention, offset)
+            company = _earlier_names(self.text, mention, offset).resolve(mention, offset)
             if company is None:
                 return _Hit(mention, None, None, False)  # "SoftBank" alone: known, ambiguous
             return _Hit(company.name, company.symbol, company.exchange, False)
         return None
+
+
+_NAME_WORD = re.compile(r"[\w&.'’-]+")
+
+
+def _fuller_names_before(text: str, mention: str, offset: int) -> dict:
+    """Companies the story named earlier with a longer name that starts with ``mention``
+    ("Mitsui Fudosan Co." for "Mitsui"), by symbol."""
+    found: dict = {}
+    n = len(mention.split())
+    i = text.find(mention)
+    while i != -1 and i < offset:
+        if i == 0 or not text[i - 1].isalnum():
+            words = _NAME_WORD.findall(text, i, min(len(text), i + _NAME_REACH))[: n + 4]
+            for k in range(len(words), n, -1):
+                candidates = _companies_named(" ".join(words[:k]).rstrip(".,"))
+                if len(candidates) == 1:
+                    found[candidates[0].symbol] = candidates[0]
+                    break
+        i = text.find(mention, i + len(mention))
+    return found
