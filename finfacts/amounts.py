@@ -34,7 +34,6 @@ PCT_RE = re.compile(
     r"|(?P<pp2>pct[ -]points?|pp)|(?P<bp2>bps|bp)|(?P<word2>pct|pc)))(?![A-Za-z])"
 )
 _RANGE_CONN = re.compile(r"[ \u00a0]*(?:[-\u2212\u2012\u2013\u2014~]|to|and)[ \u00a0]*")
-_FROM_BETWEEN = re.compile(r"(?i:(?<![A-Za-z])(?P<w>between|from))[ \u00a0]+$")
 _RANGE_FROM = re.compile(
     r"(?i:(?<![A-Za-z])(?:ranges?|ranging|ranged|vary|varies|varying|anywhere|estimated))"
     r"[ \u00a0]+from[ \u00a0]+$"

@@ -53,15 +53,18 @@ def _extract(text: str, published: date | None, doc_id: str | None) -> list[Reco
     for a in amounts:
         start, end = a.start, a.end
         span = sentences.span(start, end)
-        sentence = text[span[0] : span[1]]
+        where = {
+            "doc_id": doc_id,
+            "start": start,
+            "end": end,
+            "surface": text[start:end],
+            "sentence": text[span[0] : span[1]],
+        }
+        rec: Record
         if a.kind == "money":
-            currency = context.resolve_amount(a.currency, start, end, sentence)
-            rec: Record = Money(
-                doc_id=doc_id,
-                start=start,
-                end=end,
-                surface=text[start:end],
-                sentence=sentence,
+            currency = context.resolve_amount(a.currency, start, end, where["sentence"])
+            rec = Money(
+                **where,
                 value=a.value,
                 currency=currency,
                 value_high=a.value_high,
@@ -72,23 +75,11 @@ def _extract(text: str, published: date | None, doc_id: str | None) -> list[Reco
             money_index.append(len(records))
         elif a.kind == "quantity":
             rec = Quantity(
-                doc_id=doc_id,
-                start=start,
-                end=end,
-                surface=text[start:end],
-                sentence=sentence,
-                value=a.value,
-                unit=a.unit,
-                value_high=a.value_high,
-                what=a.what,
+                **where, value=a.value, unit=a.unit, value_high=a.value_high, what=a.what
             )
         else:
             rec = Percent(
-                doc_id=doc_id,
-                start=start,
-                end=end,
-                surface=text[start:end],
-                sentence=sentence,
+                **where,
                 value=a.value,
                 unit=a.unit,
                 value_high=a.value_high,
