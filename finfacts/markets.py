@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -70,7 +71,11 @@ def calendar(mic: str):
     """The exchange-calendars calendar for a MIC, built once per process."""
     import exchange_calendars as xc
 
-    return xc.get_calendar(mic)
+    with warnings.catch_warnings():
+        # exchange-calendars reads Series.values of tz-aware data, which pandas 3 deprecates;
+        # the calendar it builds is unaffected, so the notice is kept out of user output.
+        warnings.filterwarnings("ignore", message="Series.values returning an ndarray")
+        return xc.get_calendar(mic)
 
 
 def session_on_or_before(day: date, mic: str) -> date:
