@@ -354,7 +354,11 @@ def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> 
     if m:
         side.power = _scale_power(lex, m.group())
         pos = m.end()
-    pre = prefix_at(t, s, lex)
+    if pos < len(t) and t[pos] in "%％":  # the common "7.6%": no currency to look for
+        side.pct_unit, pos = "percent", pos + 1
+        pre = None
+    else:
+        pre = prefix_at(t, s, lex)
     if pre is not None and pre[0].start < floor:
         pre = None  # the form already belongs to the amount before: "20 dollar 43c"
     if pre is not None:
@@ -369,7 +373,7 @@ def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> 
             side.power += form.power
             side.start = form.start
             side.negative = neg
-    if pre is None:
+    if pre is None and side.pct_unit is None:
         form = suffix_at(t, pos, lex)
         if form is not None and not _suffix_rejected(t, form, side, lex):
             side.currency, side.form_kind = form.currency, form.kind

@@ -405,13 +405,23 @@ def _order(r: Record) -> tuple[int, int, str]:
 _SHARE_CUES = ("share", "stock", "Share", "Stock", "ADR", "changed", "unchanged", "flat", "steady")
 
 
+_BEFORE_FIGURE = 48  # a move's verb stands this close before its figure
+_AFTER_CUE = 90  # ... and this close after a share word ("Shares of X ... rose")
+
+
 def _move_windows(text: str, records: list[Record], sentences: Sentences) -> list[tuple[int, int]]:
-    """Sentences that can hold a move: those with a percent figure or a share cue word."""
-    spans = {sentences.span(r.start, r.end) for r in records if isinstance(r, Percent)}
+    """Stretches of text that can hold a move's verb: just before a percent figure, around a
+    share word or a "little changed" — each kept inside its sentence."""
+    spans = []
+    for r in records:
+        if isinstance(r, Percent):
+            lo = max(sentences.span(r.start, r.end)[0], r.start - _BEFORE_FIGURE)
+            spans.append((lo, r.start))
     for cue in _SHARE_CUES:
         i = text.find(cue)
         while i != -1:
-            spans.add(sentences.span(i, i + len(cue)))
+            lo, hi = sentences.span(i, i + len(cue))
+            spans.append((max(lo, i - 24), min(hi, i + len(cue) + _AFTER_CUE)))
             i = text.find(cue, i + len(cue))
     merged: list[tuple[int, int]] = []
     for lo, hi in sorted(spans):
