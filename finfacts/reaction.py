@@ -267,6 +267,34 @@ def event_studies(
     return frame
 
 
+def named_companies(text: str, published: date | str) -> list[tuple[str, date]]:
+    """(ticker, session) for every listed company a document names, on its published date.
+
+    The study of a story without a reported move: which of the companies it names moved,
+    and how abnormally, on the session the story came out (a weekend story → the last
+    session before it). Order of first mention; each company once.
+    """
+    from finfacts import dates, entities
+
+    day = _as_date(published)
+    doc = entities.DocumentEntities.scan(text)
+    pairs: dict[str, date] = {}
+    for mention in doc.mentions:
+        company = mention.company or doc.resolve(mention.surface, mention.start)
+        if company is None or company.symbol in pairs:
+            continue
+        try:
+            pairs[company.symbol] = dates.event_session(day, company.symbol)
+        except (KeyError, ValueError):
+            continue  # an exchange without a calendar here: left out, not guessed
+    return list(pairs.items())
+
+
+def document_studies(text: str, published: date | str, **options: Any) -> pd.DataFrame:
+    """Event studies for every listed company the document names (see ``event_studies``)."""
+    return event_studies(named_companies(text, published), **options)
+
+
 # --------------------------------------------------------------------------- reported vs actual
 
 

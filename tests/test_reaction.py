@@ -345,3 +345,24 @@ def test_plot_draws_both_paths():
 def test_importing_reaction_does_not_import_matplotlib():
     code = "import sys, finfacts.reaction; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_document_studies_cover_every_named_listed_company() -> None:
+    """Seed 003 names six listed companies; each gets a study on the story's session."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "seeds/003_81ee42219bb750ca.txt").read_text()
+    pairs = reaction.named_companies(text, "2023-12-05")
+    tickers = [t for t, _ in pairs]
+    for expected in ("NVDA", "9434.T", "6701.T", "9432.T", "3778.T", "8031.T"):
+        assert expected in tickers
+    assert len(tickers) == len(set(tickers))
+    assert {day for _, day in pairs} == {date(2023, 12, 5)}
+    studies = reaction.document_studies(text, "2023-12-05", offline=True)
+    sakura = studies[studies["ticker"] == "3778.T"].iloc[0]
+    assert sakura["error"] is None and sakura["ar"] > 0.05  # +7.6% against a falling Nikkei
+
+
+def test_named_companies_map_a_weekend_story_to_the_last_session() -> None:
+    pairs = dict(reaction.named_companies("NEC Corp. said on Saturday it would ...", "2023-12-09"))
+    assert pairs == {"6701.T": date(2023, 12, 8)}
