@@ -21,11 +21,13 @@ from finfacts.numbers import (
     parse_cjk,
     parse_digits,
     parse_written,
+    plausible,
     to_ascii,
 )
 from finfacts.quantities import measure_at
 
-NUM_RE = re.compile(r"\d(?:\d|[,.，．](?=\d)|[ \u00a0\u202f'’](?=\d{3}(?!\d)))*")
+# possessive: a long digit run is read once, with no backtracking state kept per character
+NUM_RE = re.compile(r"\d(?:\d|[,.，．](?=\d)|[ \u00a0\u202f'’](?=\d{3}(?!\d)))*+")
 _CJK_OR_WIDE = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 _LEADING_DOT_AFTER = frozenset("$€£¥＄￥")
 PCT_RE = re.compile(
@@ -773,18 +775,22 @@ _UNIT_BEFORE = re.compile(r"(?i:cents?|pence|per|yen|dollars?|euros?|p)[ \u00a0]
 _BACK_WORD = re.compile(r"([a-z]+)[ \u00a0-]+$")
 
 
+_MAX_NUMBER_WORDS = 12  # "one hundred and twenty-three thousand four hundred …" fits
+
+
 def _words_before(low: str, end: int) -> tuple[int, list[str]]:
     """Number words running back from ``end``; returns their start and the words."""
     words: list[str] = []
     pos = end
     start = end
-    while True:
+    while len(words) < _MAX_NUMBER_WORDS:
         lo = max(0, pos - 24)
         m = _BACK_WORD.search(low, lo, pos)
         if not m or m.group(1) not in NUMBER_WORDS:
             break
-        words.insert(0, m.group(1))
+        words.append(m.group(1))
         pos = start = m.start(1)
+    words.reverse()
     while words and words[0] == "and":
         words.pop(0)
         start = low.index(words[0], start) if words else end
@@ -971,4 +977,5 @@ def all_amounts(text: str) -> list[Amount]:
     if "://" in t or "www." in t:
         urls = [m.span() for m in _URL_RE.finditer(t)]
         out = [a for a in out if not any(s <= a.start < e for s, e in urls)]
-    return merge_compounds(t, out, lex)
+    merged = merge_compounds(t, out, lex)
+    return [a for a in merged if plausible(a.value) and plausible(a.value_high)]

@@ -594,6 +594,14 @@ class _Resolver:
     def __init__(self, text: str):
         self.text = text
         self.memo: dict[tuple[str, int], _Hit | None] = {}
+        self.fuller: dict[str, list] = {}
+        self.scans: dict[str, object] = {}
+
+    def _fuller(self, mention: str) -> list:
+        """(offset, company) of every longer name starting with ``mention`` (read once)."""
+        if mention not in self.fuller:
+            self.fuller[mention] = _fuller_names(self.text, mention)
+        return self.fuller[mention]
 
     def __call__(self, mention: str, offset: int) -> _Hit | None:
         key = (mention, offset)
@@ -605,7 +613,7 @@ class _Resolver:
         index = _index_symbol(mention)
         if index:
             return _Hit(mention, index, None, True)
-        fuller = _fuller_names_before(self.text, mention, offset)
+        fuller = {c.symbol: c for at, c in self._fuller(mention) if at < offset}
         if len(fuller) == 1:
             company = next(iter(fuller.values()))
             return _Hit(company.name, company.symbol, company.exchange, False)
@@ -615,7 +623,9 @@ class _Resolver:
         if len(found) == 1:
             return _Hit(found[0].name, found[0].symbol, found[0].exchange, False)
         if len(found) > 1:
-            company = _earlier_names(self.text, mention, offset).resolve(mention, offset)
+            if mention not in self.scans:
+                self.scans[mention] = _earlier_names(self.text, mention, len(self.text))
+            company = self.scans[mention].resolve(mention, offset)
             if company is None:
                 return _Hit(mention, None, None, False)  # "SoftBank" alone: known, ambiguous
             return _Hit(company.name, company.symbol, company.exchange, False)
@@ -625,19 +635,19 @@ class _Resolver:
 _NAME_WORD = re.compile(r"[\w&.'’-]+")
 
 
-def _fuller_names_before(text: str, mention: str, offset: int) -> dict:
-    """Companies the story named earlier with a longer name that starts with ``mention``
-    ("Mitsui Fudosan Co." for "Mitsui"), by symbol."""
-    found: dict = {}
+def _fuller_names(text: str, mention: str) -> list:
+    """(offset, company) where the story writes a longer name that starts with ``mention``
+    ("Mitsui Fudosan Co." for "Mitsui"), in text order."""
+    found = []
     n = len(mention.split())
     i = text.find(mention)
-    while i != -1 and i < offset:
+    while i != -1:
         if i == 0 or not text[i - 1].isalnum():
             words = _NAME_WORD.findall(text, i, min(len(text), i + _NAME_REACH))[: n + 4]
             for k in range(len(words), n, -1):
                 candidates = _companies_named(" ".join(words[:k]).rstrip(".,"))
                 if len(candidates) == 1:
-                    found[candidates[0].symbol] = candidates[0]
+                    found.append((i, candidates[0]))
                     break
         i = text.find(mention, i + len(mention))
     return found

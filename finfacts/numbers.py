@@ -11,7 +11,7 @@ minor unit on price tags (JPY, KRW, IDR) and no scale word follows.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 _FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
 _FULLWIDTH.update({ord("，"): ord(","), ord("．"): ord("."), ord("－"): ord("-")})
@@ -249,8 +249,17 @@ def normalize(value: Decimal) -> Decimal:
     "7.60%" stays 7.60: the reported precision tells how close a check must be.
     """
     if value.as_tuple().exponent > 0:  # type: ignore[operator]
-        return value.quantize(Decimal(1))
+        digits = len(value.as_tuple().digits) + value.as_tuple().exponent  # type: ignore[operator]
+        return value.quantize(Decimal(1), context=Context(prec=max(28, digits + 2)))
     return value
+
+
+def plausible(value: Decimal | None) -> bool:
+    """An amount a fact can hold: under 10^24 and no finer than 10^-12 (what exports store)."""
+    if value is None:
+        return True
+    exponent = value.as_tuple().exponent
+    return value.adjusted() < 24 and (not isinstance(exponent, int) or exponent >= -12)
 
 
 def is_dash(ch: str) -> bool:
