@@ -1,5 +1,6 @@
 """finfacts: typed, exact money, percent and share-move facts from financial news."""
 
+from finfacts import accessor as _accessor  # noqa: F401 (registers df.finfacts)
 from finfacts.errors import FinfactsError, InputError, MissingPriceError, MissingRateError
 from finfacts.records import Money, Percent, Quantity, ShareMove
 

@@ -31,6 +31,8 @@ PROGRESS_MIN_FILES = 20
 
 OUTPUT_FORMATS = (".parquet", ".csv", ".jsonl")
 DEFAULT_WIDTH = 100
+TABLE_ROWS = 100
+"""Facts the table shows by default; a large run prints these and a count of the rest."""
 
 
 class UsageError(Exception):
@@ -70,6 +72,24 @@ def _output_path(text: str) -> Path:
     return path
 
 
+def _count(text: str, what: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{what} must be a whole number, 0 or more: {text!r}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    return _count(text, "jobs")
+
+
+def _rows(text: str) -> int:
+    return _count(text, "rows")
+
+
 def _encoding(text: str) -> str:
     try:
         codecs.lookup(text)
@@ -90,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"finfacts {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_extract_parser(commands)
+    __import__("finfacts.reaction_cli", fromlist=["_"]).add_reaction_parser(commands)
     return parser
 
 
@@ -97,10 +118,11 @@ def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
     """Declare ``finfacts extract``: read documents, print a table, write exports."""
     p = commands.add_parser(
         "extract",
-        help="extract facts from .txt/.jsonl/.csv files and folders",
+        help="extract facts from .txt/.jsonl/.csv/.parquet/.html files and folders",
         description=(
             "Extract money, percent, share-move and quantity facts from documents. Folders are "
-            "read recursively; a folder's index.csv (file,published) gives publication dates."
+            "read recursively; a folder's index.csv (file,published) gives publication dates. "
+            "Facts are written to each -o file as they are found, so any corpus size fits."
         ),
     )
     p.add_argument("paths", nargs="+", type=_existing_path, metavar="PATH", help="file or folder")
@@ -119,14 +141,31 @@ def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="publication date of documents that have none in a column or index.csv",
     )
-    p.add_argument("--text-column", default="text", help="JSONL/CSV text field (default: text)")
-    p.add_argument("--id-column", default="id", help="JSONL/CSV id field (default: id)")
+    p.add_argument(
+        "--text-column", default="text", help="JSONL/CSV/Parquet text field (default: text)"
+    )
+    p.add_argument("--id-column", default="id", help="JSONL/CSV/Parquet id field (default: id)")
     p.add_argument(
         "--published-column",
         default="published",
-        help="JSONL/CSV publication date field (default: published)",
+        help="JSONL/CSV/Parquet publication date field (default: published)",
     )
     p.add_argument("--encoding", type=_encoding, help="encoding of the inputs (default: detect)")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="extract in N processes (0: one per CPU; default: 1); same output in the same order",
+    )
+    p.add_argument(
+        "--rows",
+        type=_rows,
+        default=TABLE_ROWS,
+        metavar="N",
+        help=f"print at most N facts in the table, then a count (default: {TABLE_ROWS})",
+    )
     p.add_argument("--no-table", action="store_true", help="do not print the table of facts")
     p.set_defaults(run=run_extract)
     return p
@@ -171,10 +210,11 @@ class _Reporter:
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    """``finfacts extract``: read, extract, write each -o file, print a table and a summary."""
+    """``finfacts extract``: read, extract and write each -o file batch by batch; print a
+    table of the first facts and a summary."""
     from tqdm import tqdm
 
-    from finfacts.frame import extract_frame, write_frame
+    from finfacts.parallel import extract_tables
 
     report = _Reporter()
     outputs = {path.resolve() for path in args.output}  # never read back this run's exports
@@ -191,21 +231,97 @@ def run_extract(args: argparse.Namespace) -> int:
         on_error=report.input_error,
     )
     counter = _Counter(docs)
-    frame = extract_frame(counter, on_error=report.extraction_error)
-    progress.close()
+    writers = _Writers(args.output, report)
+    head = _Head(0 if args.no_table else args.rows)
+    facts = 0
+    try:
+        for table in extract_tables(counter, on_error=report.extraction_error, jobs=args.jobs):
+            facts += table.num_rows
+            head.add(table)
+            writers.write(table)
+    except BaseException:
+        writers.abort()
+        raise
+    finally:
+        progress.close()
+    written = writers.close()
 
-    written = []
-    for output in args.output:
-        try:
-            written.append(str(write_frame(frame, output)))
-        except OSError as exc:
-            report(f"{output}: cannot write: {exc.strerror or exc}")
-    lines = (
-        [render_table(frame, width=_terminal_width())] if not args.no_table and len(frame) else []
-    )
-    lines.append(_summary(counter.count, report.failed, len(frame), written))
+    lines = []
+    if head.rows:
+        lines.append(render_table(head.frame(), width=_terminal_width()))
+        if facts > head.rows:
+            rest = facts - head.rows
+            lines.append(
+                f"... {rest:,} more fact{'s' if rest != 1 else ''} not shown "
+                f"(--rows N shows more; -o FILE writes them all)"
+            )
+    lines.append(_summary(counter.count, report.failed, facts, written))
     _print_lines(lines)
     return EXIT_INPUT_FAILED if report.failed else EXIT_OK
+
+
+class _Head:
+    """The first ``limit`` facts of a run, for the table; the rest are only counted."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.rows = 0
+        self._tables: list[Any] = []
+
+    def add(self, table: Any) -> None:
+        if self.rows < self.limit and table.num_rows:
+            part = table.slice(0, self.limit - self.rows)
+            self._tables.append(part)
+            self.rows += part.num_rows
+
+    def frame(self) -> pd.DataFrame:
+        import pyarrow as pa
+
+        from finfacts.frame import from_arrow
+
+        return from_arrow(pa.concat_tables(self._tables))
+
+
+class _Writers:
+    """The -o files, each written batch by batch; one that fails is reported and dropped."""
+
+    def __init__(self, paths: list[Path], report: _Reporter):
+        from finfacts.frame import FactsWriter
+
+        self._report = report
+        self._open: list[FactsWriter] = []
+        for path in dict.fromkeys(paths):  # a file named twice is written once
+            try:
+                self._open.append(FactsWriter(path))
+            except OSError as exc:
+                self._failed(path, exc)
+
+    def _failed(self, path: Path, exc: OSError) -> None:
+        self._report(f"{path}: cannot write: {exc.strerror or exc}")
+
+    def write(self, table: Any) -> None:
+        for writer in list(self._open):
+            try:
+                writer.write(table)
+            except OSError as exc:
+                writer.abort()
+                self._open.remove(writer)
+                self._failed(writer.path, exc)
+
+    def close(self) -> list[str]:
+        written = []
+        for writer in self._open:
+            try:
+                written.append(str(writer.close()))
+            except OSError as exc:
+                self._failed(writer.path, exc)
+        self._open = []
+        return written
+
+    def abort(self) -> None:
+        for writer in self._open:
+            writer.abort()
+        self._open = []
 
 
 def _print_lines(lines: list[str]) -> None:

@@ -6,9 +6,11 @@ before the point, 12 after), in CSV and JSONL plain decimal strings, in Parquet 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import decimal
+import functools
 import json
 import math
 import os
@@ -26,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from finfacts.atomic import atomic_write
+from finfacts.atomic import atomic_path, atomic_write
 from finfacts.errors import FinfactsError, InputError
 from finfacts.io import Document
 from finfacts.records import RECORD_TYPES, Fact, Record
@@ -174,13 +176,16 @@ class _Columns:
         row[_PUBLISHED] = published
         return row
 
-    def frame(self) -> pd.DataFrame:
+    def table(self) -> pa.Table:
         columns = list(zip(*self.rows, strict=True)) if self.rows else [()] * len(COLUMNS)
         arrays = [
             pa.array(list(values), type=field.type)
             for values, field in zip(columns, FRAME_SCHEMA, strict=True)
         ]
-        return _to_pandas(pa.Table.from_arrays(arrays, schema=FRAME_SCHEMA))
+        return pa.Table.from_arrays(arrays, schema=FRAME_SCHEMA)
+
+    def frame(self) -> pd.DataFrame:
+        return _to_pandas(self.table())
 
 
 def _as_date(value: date | None) -> date | None:
@@ -257,17 +262,15 @@ def _extractor() -> Callable[..., tuple[list[Record], list[str]]]:
     return lambda text, **kw: (module.extract(text, **kw), [])
 
 
-def extract_frame(
+def extract_table(
     docs: DocsArg,
     *,
     published: date | None = None,
     on_error: Callable[[Document, ExtractionError], object] | None = None,
-) -> pd.DataFrame:
-    """Extract the facts of each document into one tidy frame.
+) -> pa.Table:
+    """Extract the facts of each document, in one process, into an Arrow table (FRAME_SCHEMA).
 
-    ``docs`` is a text, or texts (ids "0", "1", ...), ``Document`` objects or (id, text) pairs.
-    ``published`` is the date of documents that carry none. A document the extractor fails on
-    is left out and reported to ``on_error`` (default: an ``ExtractionWarning``); the rest go on.
+    Takes the same arguments as ``extract_frame``; the table is the frame before pandas.
     """
     report = on_error or warn_extraction_error
     extract = _extractor()
@@ -281,7 +284,29 @@ def extract_frame(
         if faults:
             reasons = [fault.removeprefix(f"{doc.id}: ") for fault in faults]
             report(doc, ExtractionError(doc.id, "; ".join(reasons)))
-    return columns.frame()
+    return columns.table()
+
+
+def extract_frame(
+    docs: DocsArg,
+    *,
+    published: date | None = None,
+    on_error: Callable[[Document, ExtractionError], object] | None = None,
+    jobs: int = 1,
+) -> pd.DataFrame:
+    """Extract the facts of each document into one tidy frame.
+
+    ``docs`` is a text, or texts (ids "0", "1", ...), ``Document`` objects or (id, text) pairs.
+    ``published`` is the date of documents that carry none. A document the extractor fails on
+    is left out and reported to ``on_error`` (default: an ``ExtractionWarning``); the rest go on.
+    ``jobs`` > 1 extracts in that many processes (0: one per CPU); the frame is the same.
+    """
+    if jobs == 1:
+        return _to_pandas(extract_table(docs, published=published, on_error=on_error))
+    from finfacts.parallel import extract_tables
+
+    tables = list(extract_tables(docs, published=published, on_error=on_error, jobs=jobs))
+    return _to_pandas(pa.concat_tables(tables) if tables else FRAME_SCHEMA.empty_table())
 
 
 # -- frame <-> Arrow ----------------------------------------------------------------------------
@@ -426,18 +451,35 @@ def _csv_cell(value: Any) -> str:
     return _csv_text(str(value))
 
 
+class _CsvSink:
+    """Rows of Arrow tables appended to a UTF-8 CSV file under one header."""
+
+    def __init__(self, path: Path, schema: pa.Schema):
+        self._out = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close)
+        self._out.write(",".join(_csv_text(name) for name in schema.names) + "\n")
+
+    def write(self, table: pa.Table) -> None:
+        columns = [column.to_pylist() for column in table.columns]
+        self._out.writelines(
+            ",".join(_csv_cell(value) for value in row) + "\n" for row in zip(*columns, strict=True)
+        )
+
+    def close(self) -> None:
+        self._out.close()
+
+
 def write_csv(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write the frame to UTF-8 CSV atomically: amounts as exact plain decimals, missing empty."""
     table = to_arrow(df)
-    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    return atomic_write(path, lambda tmp: _write_whole(_CsvSink, tmp, table))
 
-    def write(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="") as out:
-            out.write(",".join(_csv_text(name) for name in table.column_names) + "\n")
-            for row in zip(*columns, strict=True):
-                out.write(",".join(_csv_cell(value) for value in row) + "\n")
 
-    return atomic_write(path, write)
+def _write_whole(sink_type: Callable[[Path, pa.Schema], _Sink], tmp: Path, table: pa.Table) -> None:
+    sink = sink_type(tmp, table.schema)
+    try:
+        sink.write(table)
+    finally:
+        sink.close()
 
 
 def read_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -491,23 +533,33 @@ def _json_column(values: list[Any]) -> list[Any]:
     return [None if value is None else _json_value(value) for value in values]
 
 
+class _JsonlSink:
+    """Rows of Arrow tables appended to a JSON Lines file, one object per row."""
+
+    def __init__(self, path: Path, schema: pa.Schema):
+        self._out = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (see close)
+        self._dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+    def write(self, table: pa.Table) -> None:
+        names = table.column_names
+        columns = []
+        for column in table.columns:
+            values = column.to_pylist()
+            plain = pa.types.is_string(column.type) or pa.types.is_integer(column.type)
+            columns.append(values if plain or column.type == pa.bool_() else _json_column(values))
+        dumps = self._dumps
+        self._out.writelines(
+            dumps(dict(zip(names, row, strict=True))) + "\n" for row in zip(*columns, strict=True)
+        )
+
+    def close(self) -> None:
+        self._out.close()
+
+
 def write_jsonl(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write one JSON object per row atomically; amounts as exact decimal strings, dates ISO."""
     table = to_arrow(df)
-    names = table.column_names
-    columns = []
-    for column in table.columns:
-        values = column.to_pylist()
-        plain = pa.types.is_string(column.type) or pa.types.is_integer(column.type)
-        columns.append(values if plain or column.type == pa.bool_() else _json_column(values))
-
-    def write(tmp: Path) -> None:
-        dumps = json.JSONEncoder(ensure_ascii=False).encode
-        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-            for row in zip(*columns, strict=True):
-                out.write(dumps(dict(zip(names, row, strict=True))) + "\n")
-
-    return atomic_write(path, write)
+    return atomic_write(path, lambda tmp: _write_whole(_JsonlSink, tmp, table))
 
 
 def _from_json(value: Any, arrow: pa.DataType) -> Any:
@@ -615,6 +667,150 @@ def read_frame(path: str | os.PathLike[str]) -> pd.DataFrame:
     return READERS[suffix](path)
 
 
+# -- streaming writes ---------------------------------------------------------------------------
+
+PARQUET_ROW_GROUP = 65_536
+"""Rows gathered before a Parquet row group is written (small batches would make tiny groups)."""
+
+
+class _Sink(typing.Protocol):
+    def write(self, table: pa.Table) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _ParquetSink:
+    """Arrow tables appended to a Parquet file in row groups of ``PARQUET_ROW_GROUP`` rows."""
+
+    def __init__(self, path: Path, schema: pa.Schema):
+        import pyarrow.parquet as pq
+
+        self._writer = pq.ParquetWriter(path, schema)
+        self._pending: list[pa.Table] = []
+        self._rows = 0
+
+    def write(self, table: pa.Table) -> None:
+        self._pending.append(table)
+        self._rows += table.num_rows
+        if self._rows >= PARQUET_ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            table = pa.concat_tables(self._pending)
+            self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
+        self._pending, self._rows = [], 0
+
+    def close(self) -> None:
+        try:
+            self._flush()
+        finally:
+            self._writer.close()
+
+
+_SINKS: dict[str, Callable[[Path, pa.Schema], _Sink]] = {
+    ".parquet": _ParquetSink,
+    ".csv": _CsvSink,
+    ".jsonl": _JsonlSink,
+}
+
+
+@functools.cache
+def _file_schema() -> pa.Schema:
+    """FRAME_SCHEMA with the pandas metadata ``write_parquet`` stores, so readers agree."""
+    return to_arrow(_to_pandas(FRAME_SCHEMA.empty_table())).schema
+
+
+class _Aborted(Exception):
+    """Thrown into the atomic write to discard its temporary file."""
+
+
+class FactsWriter:
+    """Write a facts file (.parquet, .csv or .jsonl) batch by batch, without holding it whole.
+
+    Rows go to a temporary file beside ``path`` as they come; ``close()`` renames it over
+    ``path``, so readers only ever see a complete file. Used as a context manager, an
+    exception discards the temporary file and leaves any previous file as it was. Batches are
+    tidy frames or Arrow tables with the columns of ``schema`` (default: the tidy frame's).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], schema: pa.Schema | None = None):
+        self.path = Path(path)
+        suffix = self.path.suffix.lower()
+        if suffix not in _SINKS:
+            raise ValueError(f"{path}: unknown export format {suffix!r} (use {', '.join(_SINKS)})")
+        self.schema = schema if schema is not None else _file_schema()
+        self.rows = 0
+        self._stack = contextlib.ExitStack()
+        tmp = self._stack.enter_context(atomic_path(self.path))
+        try:
+            self._sink: _Sink | None = _SINKS[suffix](tmp, self.schema)
+        except BaseException:
+            self._sink = None
+            self.abort()
+            raise
+
+    def write(self, batch: pd.DataFrame | pa.Table) -> None:
+        """Append the rows of one batch."""
+        if self._sink is None:
+            raise ValueError(f"{self.path}: the writer is closed")
+        table = batch if isinstance(batch, pa.Table) else to_arrow(batch)
+        if table.column_names != self.schema.names:
+            raise ValueError(
+                f"{self.path}: batch columns {table.column_names} differ from the file's "
+                f"{self.schema.names}"
+            )
+        if not table.schema.equals(self.schema, check_metadata=False):
+            table = table.cast(self.schema)
+        self._sink.write(table)
+        self.rows += table.num_rows
+
+    def close(self) -> Path:
+        """Finish the file and move it into place; returns its path."""
+        if self._sink is not None:
+            sink, self._sink = self._sink, None
+            try:
+                sink.close()
+            except BaseException:
+                self._discard()
+                raise
+            self._stack.close()
+        return self.path
+
+    def abort(self) -> None:
+        """Discard what was written; an earlier file at ``path`` stays as it was."""
+        if self._sink is not None:
+            sink, self._sink = self._sink, None
+            with contextlib.suppress(Exception):
+                sink.close()
+        self._discard()
+
+    def _discard(self) -> None:
+        with contextlib.suppress(_Aborted):
+            self._stack.__exit__(_Aborted, _Aborted(), None)
+
+    def __enter__(self) -> FactsWriter:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def write_batches(
+    batches: Iterable[pd.DataFrame | pa.Table],
+    path: str | os.PathLike[str],
+    schema: pa.Schema | None = None,
+) -> Path:
+    """Write batches of facts to one file as they come (see ``FactsWriter``); returns its path."""
+    with FactsWriter(path, schema) as writer:
+        for batch in batches:
+            writer.write(batch)
+    return writer.path
+
+
 # -- frame -> records ---------------------------------------------------------------------------
 
 
@@ -644,7 +840,9 @@ __all__ = [
     "FRAME_SCHEMA",
     "ExtractionError",
     "ExtractionWarning",
+    "FactsWriter",
     "extract_frame",
+    "extract_table",
     "frame_dtypes",
     "from_arrow",
     "plain_decimal",
@@ -657,6 +855,7 @@ __all__ = [
     "to_arrow",
     "to_records",
     "warn_extraction_error",
+    "write_batches",
     "write_csv",
     "write_frame",
     "write_jsonl",

@@ -1,12 +1,14 @@
-"""Read news documents from .txt, .jsonl and .csv files and folders, with their publication dates.
+"""Read news documents from .txt, .jsonl, .csv, .parquet and .html files and folders, with dates.
 
 Reading never stops at a bad file or line: each problem becomes an ``InputError`` (path, line,
-reason) handed to ``on_error`` and the next file or line is read.
+reason) handed to ``on_error`` and the next file or line is read. Large JSONL, CSV and Parquet
+files are read as they are consumed, so memory does not grow with the size of a file.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -24,8 +26,17 @@ from finfacts.errors import InputError
 SIDECAR_NAME = "index.csv"
 """A folder's optional ``file,published`` table giving each file's publication date."""
 
-SUFFIXES = (".txt", ".jsonl", ".csv")
+SUFFIXES = (".txt", ".jsonl", ".csv", ".parquet", ".html", ".htm")
 """File types read as documents (case-insensitive)."""
+
+STREAM_BYTES = 16 * 2**20
+"""JSONL/CSV files larger than this are decoded line by line as they are read, in an encoding
+chosen from their first ``STREAM_BYTES`` bytes; smaller files are decoded whole."""
+
+PARQUET_BATCH_ROWS = 1024
+"""Rows read from a Parquet file at a time."""
+
+HTML_EXTRA = "pip install 'finfacts[html]'"
 
 ErrorHandler = Callable[[InputError], object]
 PathArg = str | os.PathLike[str]
@@ -158,7 +169,7 @@ def _pick_legacy(matches: Any) -> str | None:
 def expand_paths(paths: PathArg | Iterable[PathArg], on_error: ErrorHandler) -> Iterator[Path]:
     """The files to read, in order: each path as given, folders walked recursively and sorted.
 
-    In folders only ``.txt``/``.jsonl``/``.csv`` files are taken; hidden entries and the
+    In folders only files with a ``SUFFIXES`` extension are taken; hidden entries and the
     ``index.csv`` sidecar are skipped. A file named twice is read once.
     """
     if isinstance(paths, str | os.PathLike):
@@ -280,8 +291,9 @@ def read_documents(
 ) -> Iterator[Document]:
     """Yield the documents in files and folders; report each unreadable file or line to on_error.
 
-    The publication date of a document is, most specific first: its own column in JSONL/CSV,
-    then its file's row in the folder's ``index.csv``, then ``published``.
+    The publication date of a document is, most specific first: its own column in
+    JSONL/CSV/Parquet or the date an HTML page states, then its file's row in the folder's
+    ``index.csv``, then ``published``. Reading ``.html`` needs the ``finfacts[html]`` extra.
     """
     if encoding:
         codecs.lookup(encoding)  # an unknown name is the caller's mistake: fail at once
@@ -312,19 +324,96 @@ def _read_file(path: Path, opts: _Options) -> Iterator[Document | InputError]:
         yield InputError(source, f"unsupported file type (expected {', '.join(SUFFIXES)})")
         return
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield InputError(source, exc.strerror or str(exc))
-        return
-    try:
-        yield from reader(path, data, opts)
+        yield from reader(path, opts)
     except InputError as err:
         yield err
+    except OSError as exc:
+        yield InputError(source, exc.strerror or str(exc))
 
 
-def _read_txt(path: Path, data: bytes, opts: _Options) -> Iterator[Document | InputError]:
-    text = decode_bytes(data, str(path), opts.encoding)
+def _read_txt(path: Path, opts: _Options) -> Iterator[Document | InputError]:
+    text = decode_bytes(path.read_bytes(), str(path), opts.encoding)
     yield Document(id=path.stem, text=text, published=opts.published, source=str(path))
+
+
+# -- JSON Lines and CSV, whole or streamed -------------------------------------------------------
+
+
+def _stream_encoding(
+    head: bytes, source: str, encoding: str | None, *, utf8_lines: bool = False
+) -> str:
+    """The encoding of a file too large to decode whole, chosen from its first bytes.
+
+    Same order as ``decode_bytes``: the given encoding, a byte-order mark, UTF-8 (the head may
+    end inside a character), else the detected legacy encoding. With ``utf8_lines`` (JSON
+    Lines) a head with damaged lines is still UTF-8 if some other line is non-ASCII UTF-8.
+    """
+    if encoding:
+        return encoding
+    bom = _bom_encoding(head)
+    if bom:
+        return bom
+    if b"\x00" not in head:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        except UnicodeDecodeError:
+            whole_lines = head.split(b"\n")[:-1]
+            if utf8_lines and any(not raw.isascii() and _is_utf8(raw) for raw in whole_lines):
+                return "utf-8"
+        else:
+            return "utf-8"
+    import charset_normalizer
+
+    best = _pick_legacy(charset_normalizer.from_bytes(head[: 2**20]))
+    if best is None:
+        if b"\x00" in head:
+            raise InputError(source, "binary file (contains NUL bytes)")
+        raise InputError(
+            source, "cannot decode: not UTF-8 and no known encoding fits; name one with --encoding"
+        )
+    return best
+
+
+def _is_wide(encoding: str) -> bool:
+    """UTF-16/32: a newline byte may sit inside a character, so lines are not split as bytes."""
+    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+
+
+def _streamed_lines(
+    fh: io.BufferedReader, head: bytes, source: str, encoding: str | None
+) -> Iterator[tuple[int, str | InputError]]:
+    """Number and decode the lines of a large JSON Lines file as they are read.
+
+    Byte-oriented encodings are decoded line by line, so a damaged line is reported alone;
+    UTF-16/32 files are decoded as a stream and a decoding error ends the file.
+    """
+    name = _stream_encoding(head, source, encoding, utf8_lines=True)
+    fh.seek(0)
+    if _is_wide(name):
+        text = io.TextIOWrapper(fh, encoding=name, newline="\n")
+        number = 0
+        try:
+            for number, line in enumerate(text, 1):
+                yield number, line.removesuffix("\n")
+        except UnicodeDecodeError as exc:
+            bad = number + 1
+            yield bad, InputError(source, f"cannot decode as {name}: {exc.reason}", bad)
+        finally:
+            text.detach()
+        return
+    for number, raw in enumerate(fh, 1):
+        try:
+            line = raw.removesuffix(b"\n").decode(name)
+        except UnicodeDecodeError as exc:
+            yield number, InputError(source, f"not {name}: {_byte_problem(exc)}", number)
+            continue
+        yield number, line.removeprefix("\ufeff") if number == 1 else line
+
+
+def _read_head(fh: io.BufferedReader) -> tuple[bytes, bool]:
+    """The file's first ``STREAM_BYTES`` bytes (all of it when small) and whether there is more."""
+    head = fh.read(STREAM_BYTES + 1)
+    return head, len(head) > STREAM_BYTES
 
 
 def _jsonl_lines(
@@ -361,28 +450,54 @@ def _is_utf8(raw: bytes) -> bool:
     return True
 
 
-def _read_jsonl(path: Path, data: bytes, opts: _Options) -> Iterator[Document | InputError]:
+def _read_jsonl(path: Path, opts: _Options) -> Iterator[Document | InputError]:
     source = str(path)
-    for number, line in _jsonl_lines(data, source, opts.encoding):
-        if isinstance(line, InputError):
-            yield line
-            continue
-        if not line.strip():
-            continue
+    with open(path, "rb") as fh:
+        head, more = _read_head(fh)
+        if more:
+            lines = _streamed_lines(fh, head, source, opts.encoding)
+        else:
+            lines = _jsonl_lines(head, source, opts.encoding)
+        for number, line in lines:
+            if isinstance(line, InputError):
+                yield line
+                continue
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield InputError(source, f"invalid JSON: {exc.msg} (column {exc.colno})", number)
+                continue
+            if not isinstance(obj, dict):
+                kind = type(obj).__name__
+                yield InputError(source, f"expected a JSON object, got {kind}", number)
+                continue
+            yield _row_document(path, number, obj, opts)
+
+
+def _read_csv(path: Path, opts: _Options) -> Iterator[Document | InputError]:
+    source = str(path)
+    with open(path, "rb") as fh:
+        head, more = _read_head(fh)
+        if more:
+            name = _stream_encoding(head, source, opts.encoding)
+            fh.seek(0)
+            lines = _decoded_lines(fh, name)
+        else:
+            name = opts.encoding or "the detected encoding"
+            lines = io.StringIO(decode_bytes(head, source, opts.encoding), newline="")
+        rows = _CsvRows(lines)
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(source, f"invalid JSON: {exc.msg} (column {exc.colno})", number)
-            continue
-        if not isinstance(obj, dict):
-            yield InputError(source, f"expected a JSON object, got {type(obj).__name__}", number)
-            continue
-        yield _row_document(path, number, obj, opts)
+            yield from _csv_documents(path, rows, opts)
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                source, f"cannot decode as {name} after line {rows.line}: {exc.reason}"
+            ) from None
 
 
-def _read_csv(path: Path, data: bytes, opts: _Options) -> Iterator[Document | InputError]:
+def _csv_documents(path: Path, rows: _CsvRows, opts: _Options) -> Iterator[Document | InputError]:
     source = str(path)
-    rows = _csv_rows(decode_bytes(data, source, opts.encoding))
     try:
         first = next(rows, None)
         if first is None:
@@ -409,21 +524,203 @@ def _read_csv(path: Path, data: bytes, opts: _Options) -> Iterator[Document | In
         raise InputError(source, f"malformed CSV: {exc}") from None
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+def _decoded_lines(fh: io.BufferedReader, encoding: str) -> Iterator[str]:
+    """The lines of a binary file as text, line endings kept; UnicodeDecodeError at a bad one.
+
+    Byte-oriented encodings are decoded a line at a time, so every line before a bad one is
+    used; UTF-16/32 (where a newline byte can sit inside a character) as a buffered stream.
+    """
+    if _is_wide(encoding):
+        text = io.TextIOWrapper(fh, encoding=encoding, newline="")
+        try:
+            yield from text
+        finally:
+            text.detach()
+        return
+    for raw in fh:
+        yield raw.decode(encoding)
+
+
+class _CsvRows:
     """CSV rows with the line each starts on (quoted fields may span lines)."""
-    if csv.field_size_limit() < 1 << 30:
-        csv.field_size_limit(1 << 30)  # news articles can exceed the 128 KiB default
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    for row in reader:
-        yield start, row
-        start = reader.line_num + 1
+
+    def __init__(self, stream: Iterable[str]):
+        if csv.field_size_limit() < 1 << 30:
+            csv.field_size_limit(1 << 30)  # news articles can exceed the 128 KiB default
+        self._reader = csv.reader(stream)
+        self.line = 0  # the last line read
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return self
+
+    def __next__(self) -> tuple[int, list[str]]:
+        start = self.line + 1
+        row = next(self._reader)
+        self.line = self._reader.line_num
+        return start, row
+
+
+def _csv_rows(text: str) -> _CsvRows:
+    """CSV rows of a text."""
+    return _CsvRows(io.StringIO(text, newline=""))
+
+
+# -- Parquet -------------------------------------------------------------------------------------
+
+
+def _read_parquet(path: Path, opts: _Options) -> Iterator[Document | InputError]:
+    """One document per row, read ``PARQUET_BATCH_ROWS`` rows at a time (line = row number)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    source = str(path)
+    try:
+        parquet = pq.ParquetFile(path)
+    except pa.ArrowException as exc:
+        raise InputError(source, f"not a readable Parquet file: {exc}") from None
+    with parquet:
+        columns = _parquet_columns(parquet.schema_arrow, source, opts)
+        number = 0
+        try:
+            for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns):
+                values = [batch.column(name).to_pylist() for name in columns]
+                for row in zip(*values, strict=True):
+                    number += 1
+                    yield _row_document(path, number, dict(zip(columns, row, strict=True)), opts)
+        except pa.ArrowException as exc:
+            raise InputError(source, f"cannot read Parquet: {exc}", number + 1) from None
+
+
+def _parquet_columns(schema: Any, source: str, opts: _Options) -> list[str]:
+    """The text, id and date columns to read, after checking that their types can serve."""
+    import pyarrow as pa
+
+    def texty(kind: Any) -> bool:
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        is_string = pa.types.is_string(kind) or pa.types.is_large_string(kind)
+        return is_string or pa.types.is_string_view(kind)
+
+    checks: dict[str, tuple[Callable[[Any], bool], str]] = {
+        opts.text_column: (texty, "text"),
+        opts.id_column: (lambda t: texty(t) or pa.types.is_integer(t), "text or integers"),
+        opts.published_column: (
+            lambda t: texty(t) or pa.types.is_date(t) or pa.types.is_timestamp(t),
+            "dates, timestamps or YYYY-MM-DD text",
+        ),
+    }
+    names = schema.names
+    if opts.text_column not in names:
+        listed = ", ".join(repr(n) for n in names)
+        raise InputError(
+            source,
+            f"no {opts.text_column!r} column (columns: {listed}); choose the text column "
+            "with --text-column",
+        )
+    columns = []
+    for name, (fits, what) in checks.items():
+        if name in names and name not in columns:
+            kind = schema.field(name).type
+            if not fits(kind):
+                raise InputError(source, f"column {name!r} holds {kind}, expected {what}")
+            columns.append(name)
+    return columns
+
+
+# -- HTML ----------------------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+# Labels browsers read as a superset (WHATWG Encoding Standard); Python's codecs are stricter.
+_HTML_LABELS = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc-kr": "cp949",
+}
+
+
+def _decode_html(data: bytes, source: str, encoding: str | None) -> str:
+    """The page as text: the given encoding, a byte-order mark, UTF-8, the page's declared
+    charset, else detection as for any other file.
+
+    Valid UTF-8 wins over a declaration because pages copied between templates often declare
+    a charset they are not in, while legacy bytes are almost never valid UTF-8 by accident.
+    """
+    if encoding or _bom_encoding(data) or _is_utf8(data):
+        return decode_bytes(data, source, encoding)
+    declared = _META_CHARSET.search(data[:8192])
+    if declared:
+        label = declared.group(1).decode("ascii").lower()
+        try:
+            text = data.decode(_HTML_LABELS.get(label, label))
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown declaration: detect instead
+        else:
+            if "\x00" not in text:
+                return text
+    return decode_bytes(data, source)
+
+
+_HTML_DATES = {"extensive_search": False, "original_date": True}
+"""Only dates the page states in its markup (meta tags, <time>, dated elements): a date the
+story merely mentions ("on 3 March 2021") must not become its publication date."""
+
+
+def _read_html(path: Path, opts: _Options) -> Iterator[Document | InputError]:
+    """The page's main text (no navigation, comments or following stories) and stated date."""
+    source = str(path)
+    try:
+        import trafilatura
+    except ImportError as exc:
+        raise InputError(
+            source, f"reading HTML needs the optional extra: {HTML_EXTRA} ({exc})"
+        ) from None
+    html = _decode_html(path.read_bytes(), source, opts.encoding)
+    try:
+        page = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            favor_precision=True,  # a page of links and furniture has no main text, not that
+            date_extraction_params=_HTML_DATES,
+        )
+    except Exception as exc:  # a parser fault on one page must not stop the run
+        raise InputError(source, f"cannot extract the main text: {exc!r}") from None
+    text = _page_field(page, "text") or ""
+    if not text.strip():
+        raise InputError(source, "no main text found in the page")
+    from finfacts.dates import main_story_end  # cut what follows the story's sign-off line
+
+    text = text[: main_story_end(text)].rstrip()
+    published = opts.published
+    stated = _page_field(page, "date")
+    if stated:  # an unusable page date is no date: the sidecar or --published applies
+        with contextlib.suppress(ValueError):
+            published = parse_date(stated)
+    yield Document(id=path.stem, text=text, published=published, source=source)
+
+
+def _page_field(page: Any, name: str) -> str | None:
+    """A field of trafilatura's result: an object in trafilatura 2, a dict in 1.x."""
+    value = page.get(name) if isinstance(page, dict) else getattr(page, name, None)
+    return value if isinstance(value, str) else None
+
+
+# -- rows -> documents ---------------------------------------------------------------------------
 
 
 def _row_document(
     path: Path, number: int, row: dict[str, object], opts: _Options
 ) -> Document | InputError:
-    """A Document from one JSONL object or CSV row, or the reason it is not one."""
+    """A Document from one JSONL object, CSV row or Parquet row, or the reason it is not one."""
     source = str(path)
     text = row.get(opts.text_column)
     if not isinstance(text, str):
@@ -438,7 +735,11 @@ def _row_document(
         )
     published = opts.published
     value = row.get(opts.published_column)
-    if isinstance(value, str) and value.strip():
+    if isinstance(value, datetime):  # Parquet timestamps: the date as stamped, no tz shift
+        published = value.date()
+    elif isinstance(value, date):
+        published = value
+    elif isinstance(value, str) and value.strip():
         try:
             published = parse_date(value)
         except ValueError as exc:
@@ -450,8 +751,11 @@ def _row_document(
     return Document(id=str(doc_id), text=text, published=published, source=source, line=number)
 
 
-_READERS: dict[str, Callable[[Path, bytes, _Options], Iterator[Document | InputError]]] = {
+_READERS: dict[str, Callable[[Path, _Options], Iterator[Document | InputError]]] = {
     ".txt": _read_txt,
     ".jsonl": _read_jsonl,
     ".csv": _read_csv,
+    ".parquet": _read_parquet,
+    ".html": _read_html,
+    ".htm": _read_html,
 }
