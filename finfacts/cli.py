@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from finfacts import __version__
+from finfacts.entities import register_companies
 from finfacts.errors import InputError
 from finfacts.io import Document, expand_paths, parse_date, read_documents
 
@@ -53,6 +54,15 @@ def _iso_date(text: str) -> date:
         return parse_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _currency(text: str) -> str:
+    from finfacts.fx import UnknownCurrencyError, validate_currency
+
+    try:
+        return validate_currency(text.upper())
+    except UnknownCurrencyError:
+        raise argparse.ArgumentTypeError(f"not an ISO 4217 currency code: {text!r}") from None
 
 
 def _existing_path(text: str) -> Path:
@@ -167,6 +177,26 @@ def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
         help=f"print at most N facts in the table, then a count (default: {TABLE_ROWS})",
     )
     p.add_argument("--no-table", action="store_true", help="do not print the table of facts")
+    p.add_argument(
+        "--to",
+        type=_currency,
+        metavar="CCY",
+        help="also give each amount in this currency, at the rate of its document's date",
+    )
+    p.add_argument(
+        "--on",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="with --to: the rate date for documents without a published date",
+    )
+    p.add_argument(
+        "--companies",
+        type=_existing_path,
+        action="append",
+        default=[],
+        metavar="CSV",
+        help="extra company aliases → tickers (columns as data/companies.csv); may be repeated",
+    )
     p.set_defaults(run=run_extract)
     return p
 
@@ -217,6 +247,12 @@ def run_extract(args: argparse.Namespace) -> int:
     from finfacts.parallel import extract_tables
 
     report = _Reporter()
+    for path in getattr(args, "companies", []):
+        try:
+            register_companies(path)
+        except (InputError, OSError) as exc:
+            raise UsageError(f"finfacts extract: error: --companies {path}: {exc}") from None
+    convert = _Converter(args.to, args.on) if getattr(args, "to", None) else None
     outputs = {path.resolve() for path in args.output}  # never read back this run's exports
     files = [f for f in expand_paths(args.paths, report.input_error) if f.resolve() not in outputs]
     show_bar = len(files) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
@@ -231,11 +267,13 @@ def run_extract(args: argparse.Namespace) -> int:
         on_error=report.input_error,
     )
     counter = _Counter(docs)
-    writers = _Writers(args.output, report)
+    writers = _Writers(args.output, report, convert.schema() if convert else None)
     head = _Head(0 if args.no_table else args.rows)
     facts = 0
     try:
         for table in extract_tables(counter, on_error=report.extraction_error, jobs=args.jobs):
+            if convert is not None:
+                table = convert(table)
             facts += table.num_rows
             head.add(table)
             writers.write(table)
@@ -256,8 +294,40 @@ def run_extract(args: argparse.Namespace) -> int:
                 f"(--rows N shows more; -o FILE writes them all)"
             )
     lines.append(_summary(counter.count, report.failed, facts, written))
+    if convert is not None and convert.undated:
+        lines.append(
+            f"{convert.undated:,} amount(s) not converted to {args.to}: their document has no "
+            "published date; pass --on YYYY-MM-DD or give the documents dates"
+        )
     _print_lines(lines)
-    return EXIT_INPUT_FAILED if report.failed else EXIT_OK
+    failed = report.failed or (convert is not None and convert.undated)
+    return EXIT_INPUT_FAILED if failed else EXIT_OK
+
+
+class _Converter:
+    """--to: each batch of facts gains its amounts in one currency (see convert_facts)."""
+
+    def __init__(self, to: str, on: date | None):
+        self.to, self.on, self.undated = to, on, 0
+
+    def schema(self) -> Any:
+        from finfacts.frame import FRAME_SCHEMA, from_arrow, to_arrow
+
+        return to_arrow(self._convert(from_arrow(FRAME_SCHEMA.empty_table()))).schema
+
+    def _convert(self, frame: Any) -> Any:
+        from finfacts.frame import convert_facts
+
+        return convert_facts(frame, self.to, on=self.on, require_dates=False)
+
+    def __call__(self, table: Any) -> Any:
+        from finfacts.frame import from_arrow, to_arrow
+
+        frame = from_arrow(table)
+        if self.on is None:
+            money = (frame["kind"] == "money") & frame["value"].notna()
+            self.undated += int((money & frame["published"].isna()).sum())
+        return to_arrow(self._convert(frame))
 
 
 class _Head:
@@ -285,14 +355,14 @@ class _Head:
 class _Writers:
     """The -o files, each written batch by batch; one that fails is reported and dropped."""
 
-    def __init__(self, paths: list[Path], report: _Reporter):
+    def __init__(self, paths: list[Path], report: _Reporter, schema: Any = None):
         from finfacts.frame import FactsWriter
 
         self._report = report
         self._open: list[FactsWriter] = []
         for path in dict.fromkeys(paths):  # a file named twice is written once
             try:
-                self._open.append(FactsWriter(path))
+                self._open.append(FactsWriter(path, schema))
             except OSError as exc:
                 self._failed(path, exc)
 

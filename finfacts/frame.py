@@ -253,13 +253,10 @@ def warn_extraction_error(doc: Document, err: ExtractionError) -> None:
 
 
 def _extractor() -> Callable[..., tuple[list[Record], list[str]]]:
-    """The extractor, reporting its internal faults when it can (``extract_with_errors``)."""
-    from finfacts import extract as module  # imported late: frames alone never need it
+    """The extractor that also reports its contained faults (``extract_with_errors``)."""
+    from finfacts.extract import extract_with_errors  # imported late: frames alone never need it
 
-    with_errors = getattr(module, "extract_with_errors", None)
-    if with_errors is not None:
-        return with_errors
-    return lambda text, **kw: (module.extract(text, **kw), [])
+    return extract_with_errors
 
 
 def extract_table(
@@ -293,6 +290,9 @@ def extract_frame(
     published: date | None = None,
     on_error: Callable[[Document, ExtractionError], object] | None = None,
     jobs: int = 1,
+    convert_to: str | None = None,
+    on: date | None = None,
+    offline: bool | None = None,
 ) -> pd.DataFrame:
     """Extract the facts of each document into one tidy frame.
 
@@ -300,13 +300,47 @@ def extract_frame(
     ``published`` is the date of documents that carry none. A document the extractor fails on
     is left out and reported to ``on_error`` (default: an ``ExtractionWarning``); the rest go on.
     ``jobs`` > 1 extracts in that many processes (0: one per CPU); the frame is the same.
+    ``convert_to`` adds each amount in that currency (see ``convert_facts``).
     """
     if jobs == 1:
-        return _to_pandas(extract_table(docs, published=published, on_error=on_error))
-    from finfacts.parallel import extract_tables
+        frame = _to_pandas(extract_table(docs, published=published, on_error=on_error))
+    else:
+        from finfacts.parallel import extract_tables
 
-    tables = list(extract_tables(docs, published=published, on_error=on_error, jobs=jobs))
-    return _to_pandas(pa.concat_tables(tables) if tables else FRAME_SCHEMA.empty_table())
+        tables = list(extract_tables(docs, published=published, on_error=on_error, jobs=jobs))
+        frame = _to_pandas(pa.concat_tables(tables) if tables else FRAME_SCHEMA.empty_table())
+    if convert_to is not None:
+        frame = convert_facts(frame, convert_to, on=on, offline=offline)
+    return frame
+
+
+def convert_facts(
+    frame: pd.DataFrame,
+    to: str,
+    *,
+    on: date | None = None,
+    offline: bool | None = None,
+    require_dates: bool = True,
+) -> pd.DataFrame:
+    """The frame plus ``value_<TO>``, ``fx_rate``, ``fx_rate_date``, ``fx_source``, ``fx_error``.
+
+    Each amount is converted at the rate of its document's published date, else ``on``; with
+    neither, a ``FinfactsError`` names the documents (``require_dates=False`` leaves the
+    reason in ``fx_error`` instead). A rate that cannot be had (offline, no cache) is a null
+    with its reason in ``fx_error``, never a zero.
+    """
+    from finfacts.errors import FinfactsError
+    from finfacts.fx import convert_frame
+
+    money = frame[(frame["kind"] == "money") & frame["value"].notna()]
+    undated = sorted(set(money.loc[money["published"].isna(), "doc_id"].astype(str)))
+    if undated and on is None and require_dates:
+        raise FinfactsError(
+            f"no date to convert on for {len(undated)} document(s) without a published date "
+            f"({', '.join(undated[:5])}{', ...' if len(undated) > 5 else ''}): give them one "
+            "(index.csv, a date column, --published) or pass on=/--on YYYY-MM-DD"
+        )
+    return convert_frame(frame, to, default_on=on, errors="coerce", offline=offline)
 
 
 # -- frame <-> Arrow ----------------------------------------------------------------------------

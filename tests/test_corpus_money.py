@@ -202,10 +202,7 @@ def test_money_extraction(line: Line):
 
 def _contained_faults(line: Line) -> list[str]:
     """Internal faults the extractor contained for this text, if it reports them."""
-    import finfacts.extract as module
+    from finfacts.extract import extract_with_errors
 
-    report = getattr(module, "extract_with_errors", None)
-    if report is None:
-        return []
-    _records, faults = report(line.text, doc_id=line.id)
+    _records, faults = extract_with_errors(line.text, doc_id=line.id)
     return [f"extractor fault: {f}" for f in faults]
