@@ -201,9 +201,36 @@ def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
     return p
 
 
+def _exit_cleanly_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit so temporary outputs are removed as the stack unwinds."""
+    import signal
+    import threading
+
+    def terminate(signum: int, frame: Any) -> None:
+        signal.signal(signum, signal.SIG_IGN)  # a second signal must not cut the clean-up short
+        raise _Terminated(signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminate)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program was so that ``finally`` blocks run."""
+
+
+def _die_of(exc: _Terminated) -> NoReturn:
+    """After the clean-up, end as the signal would have (exit status -15 to the parent)."""
+    import signal
+
+    signal.signal(exc.args[0], signal.SIG_DFL)
+    os.kill(os.getpid(), exc.args[0])
+    raise SystemExit(128 + exc.args[0])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status (0 ok, 1 some input failed, 2 usage)."""
     parser = build_parser()
+    _exit_cleanly_on_sigterm()
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:
@@ -211,7 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
-    return args.run(args)
+    try:
+        return args.run(args)
+    except _Terminated as exc:
+        _die_of(exc)
 
 
 # -- extract ------------------------------------------------------------------------------------
@@ -293,7 +323,7 @@ def run_extract(args: argparse.Namespace) -> int:
                 f"... {rest:,} more fact{'s' if rest != 1 else ''} not shown "
                 f"(--rows N shows more; -o FILE writes them all)"
             )
-    lines.append(_summary(counter.count, report.failed, facts, written))
+    lines.append(_summary(counter.count, report.failed, facts, written, len(files)))
     if convert is not None and convert.undated:
         lines.append(
             f"{convert.undated:,} amount(s) not converted to {args.to}: their document has no "
@@ -417,11 +447,11 @@ class _Counter:
             yield doc
 
 
-def _summary(documents: int, failed: int, facts: int, written: list[str]) -> str:
+def _summary(documents: int, failed: int, facts: int, written: list[str], files: int) -> str:
     docs = f"{documents} document{'s' if documents != 1 else ''} read"
     facts_text = f"{facts} fact{'s' if facts != 1 else ''}"
     where = f"written to {', '.join(written)}" if written else "found (no -o: nothing written)"
-    return f"{docs}, {failed} failed, {facts_text} {where}"
+    return f"{docs}, {failed} failed, {facts_text} {where}; {files} file{'s' if files != 1 else ''}"
 
 
 def _terminal_width() -> int:

@@ -332,7 +332,12 @@ def _read_file(path: Path, opts: _Options) -> Iterator[Document | InputError]:
 
 
 def _read_txt(path: Path, opts: _Options) -> Iterator[Document | InputError]:
-    text = decode_bytes(path.read_bytes(), str(path), opts.encoding)
+    data = path.read_bytes()
+    if not data.strip():
+        # a scraped page that came out empty is worth a word: nothing was lost silently
+        yield InputError(str(path), "empty file (no text to read)")
+        return
+    text = decode_bytes(data, str(path), opts.encoding)
     yield Document(id=path.stem, text=text, published=opts.published, source=str(path))
 
 
@@ -469,11 +474,28 @@ def _read_jsonl(path: Path, opts: _Options) -> Iterator[Document | InputError]:
             except json.JSONDecodeError as exc:
                 yield InputError(source, f"invalid JSON: {exc.msg} (column {exc.colno})", number)
                 continue
+            except (RecursionError, ValueError) as exc:  # deep nesting, 4300-digit integers
+                yield InputError(source, f"JSON this reader cannot hold: {exc}", number)
+                continue
             if not isinstance(obj, dict):
                 kind = type(obj).__name__
                 yield InputError(source, f"expected a JSON object, got {kind}", number)
                 continue
-            yield _row_document(path, number, obj, opts)
+            item = _row_document(path, number, obj, opts)
+            if isinstance(item, Document) and _has_lone_surrogate(item.text):
+                item = InputError(
+                    source, "text holds a lone surrogate (an invalid \\ud800 escape)", number
+                )
+            yield item
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    """True for text that cannot be written as UTF-8 (JSON escapes can spell half a pair)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _read_csv(path: Path, opts: _Options) -> Iterator[Document | InputError]:

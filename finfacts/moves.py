@@ -11,6 +11,7 @@ at ¥1,927") stays a Money fact, marked as a share price, and is the move's pric
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -93,10 +94,14 @@ class _Change:
 
 def _next_index(records: list[Record], pos: int, reach: int) -> int | None:
     """Index of the first record starting at or after ``pos`` within ``reach`` characters."""
-    for i, r in enumerate(records):
-        if r.start >= pos:
-            return i if r.start - pos <= reach else None
+    i = bisect_left(records, pos, key=_start)
+    if i < len(records) and records[i].start - pos <= reach:
+        return i
     return None
+
+
+def _start(record: Record) -> int:
+    return record.start
 
 
 def _change_after(

@@ -56,7 +56,7 @@ def test_extract_writes_every_output_prints_a_table_and_a_summary(tmp_path, caps
     assert lines[0].split()[:4] == ["doc", "kind", "surface", "value"]
     assert any("21,050,000,000" in line and "USD" in line for line in lines)
     assert lines[-1] == (
-        f"2 documents read, 0 failed, {len(frame)} facts written to {parquet}, {csv_path}"
+        f"2 documents read, 0 failed, {len(frame)} facts written to {parquet}, {csv_path}; 2 files"
     )
 
 
@@ -168,7 +168,7 @@ def test_without_outputs_nothing_is_written_and_no_table_on_request(tmp_path, ca
 
     assert code == 0
     assert out.splitlines() == [out.strip()]
-    assert out.strip().endswith("found (no -o: nothing written)")
+    assert out.strip().endswith("found (no -o: nothing written); 2 files")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["news"]
 
 
@@ -285,7 +285,7 @@ def test_module_runs_as_a_program_on_the_bundled_seeds(tmp_path):
     assert result.stderr == ""
     frame = read_frame(output)
     assert result.stdout.splitlines()[-1] == (
-        f"5 documents read, 0 failed, {len(frame)} facts written to {output}"
+        f"5 documents read, 0 failed, {len(frame)} facts written to {output}; 5 files"
     )
     seed = frame[frame["doc_id"] == "001_3f7fe83832b1c187"]
     assert Decimal("21050000000") in set(seed["value"].dropna())

@@ -399,7 +399,7 @@ def test_binary_and_undecodable_files_are_reported_by_name(tmp_path):
     assert "binary file" in errors[2].reason
 
 
-def test_empty_files_are_fine(tmp_path):
+def test_empty_files_are_named_and_empty_tables_are_fine(tmp_path):
     write(tmp_path / "empty.txt", b"")
     write(tmp_path / "empty.jsonl", b"")
     write(tmp_path / "empty.csv", b"")
@@ -407,5 +407,8 @@ def test_empty_files_are_fine(tmp_path):
 
     docs, errors = read(tmp_path)
 
-    assert errors == []
-    assert [(d.id, d.text) for d in docs] == [("empty", "")]
+    # an empty .txt is named (a scrape that came out empty); empty tables are just empty
+    assert [(str(e.path), e.reason) for e in errors] == [
+        (str(tmp_path / "empty.txt"), "empty file (no text to read)")
+    ]
+    assert docs == []

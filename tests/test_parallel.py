@@ -252,7 +252,10 @@ def test_cli_table_shows_the_first_rows_and_counts_the_rest(tmp_path, capsys):
     assert lines[7] == (
         f"... {facts - 5} more facts not shown (--rows N shows more; -o FILE writes them all)"
     )
-    assert lines[8] == f"30 documents read, 0 failed, {facts} facts found (no -o: nothing written)"
+    assert (
+        lines[8]
+        == f"30 documents read, 0 failed, {facts} facts found (no -o: nothing written); 1 file"
+    )
 
 
 @pytest.mark.parametrize("argv", [["--jobs", "-1"], ["--jobs", "two"], ["--rows", "-3"]])
