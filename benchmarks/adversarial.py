@@ -103,7 +103,7 @@ KINDS: dict[str, Kind] = {
         10_000,
     ),
     "share_moves": Kind(
-        lambda n: _repeat("Shares of Sony rose 3%. ", n), "the same share move repeated", 12_000
+        lambda n: _repeat("Shares of Sony rose 3%. ", n), "the same share move repeated", 6_000
     ),
     "ambiguous_moves": Kind(
         lambda n: _repeat("SoftBank rose 3%. ", n), "a move of an ambiguous name repeated", 1_000

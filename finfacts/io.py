@@ -337,8 +337,35 @@ def _read_txt(path: Path, opts: _Options) -> Iterator[Document | InputError]:
         # a scraped page that came out empty is worth a word: nothing was lost silently
         yield InputError(str(path), "empty file (no text to read)")
         return
-    text = decode_bytes(data, str(path), opts.encoding)
+    text, damage = _decode_text(data, str(path), opts.encoding)
+    yield from damage
     yield Document(id=path.stem, text=text, published=opts.published, source=str(path))
+
+
+def _decode_text(data: bytes, source: str, encoding: str | None) -> tuple[str, list[InputError]]:
+    """``decode_bytes``, except that UTF-8 with a few damaged bytes stays UTF-8.
+
+    When no encoding is given and the bytes hold more valid non-ASCII UTF-8 characters than
+    invalid sequences, the invalid ones are damage, not a sign of another encoding (decoding
+    the whole as a legacy code page would garble every other character): they become U+FFFD
+    and each line holding one is reported. Text in a legacy encoding is almost all invalid
+    sequences as UTF-8, so it is still detected as before.
+    """
+    if encoding or _bom_encoding(data) or b"\x00" in data or _is_utf8(data):
+        return decode_bytes(data, source, encoding), []
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    valid = sum(1 for char in text if char > "\x7f") - invalid
+    if valid <= invalid:
+        return decode_bytes(data, source, encoding), []
+    damage = []
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            reason = f"not UTF-8: {_byte_problem(exc)} of the line; replaced with U+FFFD"
+            damage.append(InputError(source, reason, number))
+    return text, damage
 
 
 # -- JSON Lines and CSV, whole or streamed -------------------------------------------------------
@@ -482,10 +509,15 @@ def _read_jsonl(path: Path, opts: _Options) -> Iterator[Document | InputError]:
                 yield InputError(source, f"expected a JSON object, got {kind}", number)
                 continue
             item = _row_document(path, number, obj, opts)
-            if isinstance(item, Document) and _has_lone_surrogate(item.text):
-                item = InputError(
-                    source, "text holds a lone surrogate (an invalid \\ud800 escape)", number
-                )
+            if isinstance(item, Document):
+                for field, value in ((opts.text_column, item.text), (opts.id_column, item.id)):
+                    if _has_lone_surrogate(value):
+                        item = InputError(
+                            source,
+                            f"field {field!r} holds a lone surrogate (an invalid \\ud800 escape)",
+                            number,
+                        )
+                        break
             yield item
 
 
@@ -508,7 +540,9 @@ def _read_csv(path: Path, opts: _Options) -> Iterator[Document | InputError]:
             lines = _decoded_lines(fh, name)
         else:
             name = opts.encoding or "the detected encoding"
-            lines = io.StringIO(decode_bytes(head, source, opts.encoding), newline="")
+            text, damage = _decode_text(head, source, opts.encoding)
+            yield from damage
+            lines = io.StringIO(text, newline="")
         rows = _CsvRows(lines)
         try:
             yield from _csv_documents(path, rows, opts)

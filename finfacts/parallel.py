@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,6 +41,9 @@ BATCH_BYTES = 1_000_000
 
 IN_FLIGHT_PER_JOB = 2
 """Batches queued per worker: one being extracted, one waiting, so no worker idles."""
+
+WATCH_SECONDS = 0.5
+"""How often a worker checks that the process that started it is still there."""
 
 ErrorHandler = Callable[[Document, ExtractionError], object]
 
@@ -104,6 +109,47 @@ def _extract_batch(docs: list[Document]) -> tuple[pa.Table, list[tuple[int, str]
     return extract_table(docs, on_error=collect), faults
 
 
+def _watch_main(pid: int) -> None:
+    """Worker initializer: exit when the process that started the pool is gone (killed).
+
+    Nothing else would end the worker: with forkserver every worker holds both ends of the
+    pool's pipes, so none of them ever reads end-of-file, and it would wait for work (or to
+    hand back a result) for ever.
+    """
+    born = _stat(pid)
+
+    def watch() -> None:
+        while _alive(pid, born):
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="finfacts-watch-main", daemon=True).start()
+
+
+def _stat(pid: int) -> tuple[bytes, bytes] | None:
+    """(state, start time) of a process from /proc, or None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[-1].split()
+    except OSError:
+        return None
+    return fields[0], fields[19]  # fields 3 and 22 of proc(5): the name may hold spaces
+
+
+def _alive(pid: int, born: tuple[bytes, bytes] | None) -> bool:
+    """The process still runs: not gone, not a zombie, not a newer process with its pid."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists (and belongs to someone else: checked below where /proc can tell)
+    now = _stat(pid)
+    if now is None or born is None:
+        return now is None and born is None
+    return now[0] != b"Z" and now[1] == born[1]
+
+
 def _start_method() -> str:
     """forkserver where there is one: workers forked from a clean server, not from a parent
     that may hold threads (Arrow's pools, a progress bar); spawn elsewhere."""
@@ -155,7 +201,12 @@ def _in_processes(
     runs: Iterator[list[Document]], workers: int, report: ErrorHandler
 ) -> Iterator[pa.Table]:
     context = _context()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_watch_main,
+        initargs=(os.getpid(),),
+    )
     pending: deque[tuple[list[Document], Future[tuple[pa.Table, list[tuple[int, str]]]]]] = deque()
     try:
         for batch in runs:

@@ -31,6 +31,8 @@ mkdir -p "$work/corpus" "$work/seeds" "$work/artifacts"
 "$python" "$here/fuzz_extract.py" --write-dict "$work/tokens.dict"
 
 echo "fuzzing finfacts.extract for ${seconds}s; corpus and artifacts in $work" >&2
+started="$work/.run-started"
+touch "$started"
 status=0
 "$python" "$here/fuzz_extract.py" \
     -max_total_time="$seconds" \
@@ -44,10 +46,10 @@ status=0
     "$@" \
     "$work/corpus" "$work/seeds" || status=$?
 
-shopt -s nullglob
-found=("$work"/artifacts/crash-* "$work"/artifacts/timeout-* "$work"/artifacts/oom-*)
-if ((${#found[@]})); then
-    echo "inputs that broke extract (replay: $python fuzz/fuzz_extract.py FILE):" >&2
-    printf '  %s\n' "${found[@]}" >&2
+found="$(find "$work/artifacts" -newer "$started" -type f \
+    \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'slow-unit-*' \))"
+if [[ -n "$found" ]]; then
+    echo "inputs that broke or slowed extract in this run (replay: $python $here/fuzz_extract.py FILE):" >&2
+    sed 's/^/  /' <<<"$found" >&2
 fi
 exit "$status"

@@ -74,7 +74,10 @@ def _best_seconds(text: str, runs: int, enough: float = 0.5) -> float:
 @pytest.mark.parametrize(
     "kind",
     [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=SUPERLINEAR[name]))
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=SUPERLINEAR[name]),
+        )
         if name in SUPERLINEAR
         else name
         for name in adversarial.KINDS

@@ -388,3 +388,42 @@ def test_binary_large_file_is_reported_by_name(tmp_path, small_head):
 
     assert docs == []
     assert [e.path for e in errors] == [str(path)]
+
+
+# -- damage inside otherwise good files ---------------------------------------------------------
+
+
+def test_utf8_text_with_a_damaged_byte_stays_utf8_and_names_the_line(tmp_path):
+    text = "Sony paid ¥1,000 billion (€8 billion).\nA stray byte: X here.\nThen NT$5 more.\n"
+    damaged = text.encode("utf-8").replace(b"X", b"\xff")
+    txt = tmp_path / "a_scraped.txt"
+    txt.write_bytes(damaged)
+    rows = tmp_path / "b_rows.csv"
+    rows.write_bytes(b'id,text\nr1,"' + damaged.replace(b"\n", b" ") + b'"\n')
+
+    docs, errors = read([txt, rows])
+
+    assert docs[0].text == text.replace("X", "\ufffd")  # one character, so offsets hold
+    assert "¥1,000 billion (€8 billion)" in docs[1].text
+    assert [(Path(e.path).name, e.line) for e in errors] == [
+        ("a_scraped.txt", 2),
+        ("b_rows.csv", 2),
+    ]
+    assert all("0xff" in e.reason for e in errors)
+
+
+def test_a_jsonl_id_with_a_lone_surrogate_is_reported_and_the_next_line_read(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(
+        b'{"id": "s\\ud800", "text": "Paid $5 million."}\n'
+        b'{"id": "ok", "text": "Paid \\ud800 $5 million."}\n'
+        b'{"id": "fine", "text": "Paid $6 million."}\n'
+    )
+
+    docs, errors = read(path)
+
+    assert [d.id for d in docs] == ["fine"]
+    assert [(e.line, e.reason.split(" holds")[0]) for e in errors] == [
+        (1, "field 'id'"),
+        (2, "field 'text'"),
+    ]

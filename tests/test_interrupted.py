@@ -1,13 +1,16 @@
 """Interrupted runs: a killed ``finfacts extract`` or price-cache writer leaves only whole files.
 
-The CLI runs as a real subprocess on a generated corpus and is killed once it has begun
-writing its outputs; the price cache is written by several processes at once, and by one that
-is killed mid-way. Afterwards every output or cache file is either the previous complete file
-or absent, reads back cleanly, and a rerun rewrites it in full.
+The CLI runs as a real subprocess on a generated corpus followed by a named pipe nobody writes
+to: it extracts and writes the corpus's facts, then waits on the pipe, and is killed there, in
+the middle of its run whatever the speed of the machine. The price cache is written by several
+processes at once, and by one that is killed mid-way. Afterwards every output or cache file is
+either the previous complete file or absent, reads back cleanly, and a rerun rewrites it in
+full.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -16,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,9 +32,9 @@ from finfacts.io import read_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUTS = ("facts.parquet", "facts.csv", "facts.jsonl")
-DOCS = 2400  # several batches of the CLI's streaming writer, about a second of extraction
+DOCS = 1200  # more than two batches of the CLI's streaming writer
 PATIENCE = 60.0  # seconds to wait for a subprocess to reach a state; never a measured time
-ORPHAN_PATIENCE = 5.0  # seconds helpers of a killed run may take to notice and exit
+ORPHAN_PATIENCE = 3.0  # seconds helpers of a killed run may take to notice and exit
 
 
 def _paragraphs() -> list[str]:
@@ -79,14 +83,41 @@ def _wait_until_writing(proc: subprocess.Popen, folder: Path) -> None:
                 return
         except FileNotFoundError:  # renamed or discarded between listing and stat
             pass
-        time.sleep(0.002)
-    proc.kill()
-    pytest.fail("the run never started writing")
+        time.sleep(0.005)
+    pytest.fail("the run never started writing")  # _started() stops it
+
+
+@contextlib.contextmanager
+def _started(argv: list[str], **kwargs) -> Iterator[subprocess.Popen]:
+    """A subprocess that is killed on the way out if the test left it running."""
+    proc = subprocess.Popen(argv, env=_env(), **kwargs)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=PATIENCE)
+
+
+@pytest.fixture
+def stalled(tmp_path) -> Path:
+    """A named pipe with a .jsonl name: reading it waits until someone writes (no one does)."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes are POSIX")
+    fifo = tmp_path / "zz_stalled.jsonl"
+    os.mkfifo(fifo)
+    return fifo
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     return _corpus(tmp_path_factory.mktemp("corpus") / "news.jsonl", DOCS)
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory) -> Path:
+    """Enough documents that two workers are still busy when the first facts are written."""
+    return _corpus(tmp_path_factory.mktemp("big") / "news.jsonl", 4 * DOCS)
 
 
 @pytest.fixture(scope="module")
@@ -103,25 +134,26 @@ def _previous_outputs(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_a_killed_run_leaves_the_previous_outputs_and_a_rerun_rewrites_them(
-    tmp_path, corpus, expected, sig
+    tmp_path, corpus, expected, stalled, sig
 ):
     out = tmp_path / "out"
     out.mkdir()
     before = _previous_outputs(out)
     outputs = [a for name in OUTPUTS for a in ("-o", out / name)]
 
-    proc = subprocess.Popen(
-        _cli(corpus, *outputs), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _wait_until_writing(proc, out)
-    proc.send_signal(sig)
-    proc.wait(timeout=PATIENCE)
-    proc.stderr.close()
+    with _started(
+        _cli(corpus, stalled, *outputs), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    ) as proc:
+        _wait_until_writing(proc, out)
+        proc.send_signal(sig)
+        proc.wait(timeout=PATIENCE)
 
     assert proc.returncode == -sig
     for name in OUTPUTS:  # byte for byte the earlier file: never a half-written one
         assert (out / name).read_bytes() == before[name], name
         read_frame(out / name)
+    if sig != signal.SIGKILL:
+        return  # the rerun is the same after either signal: checked once
 
     rerun = subprocess.run(_cli(corpus, *outputs), env=_env(), capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
@@ -134,50 +166,50 @@ def test_a_killed_run_leaves_the_previous_outputs_and_a_rerun_rewrites_them(
         assert part in summary, summary
 
 
-def test_sigterm_leaves_no_temporary_files(tmp_path, corpus):
+def test_sigterm_leaves_no_temporary_files(tmp_path, corpus, stalled):
     out = tmp_path / "out"
     out.mkdir()
-    proc = subprocess.Popen(
-        _cli(corpus, *(a for name in OUTPUTS for a in ("-o", out / name))),
-        env=_env(),
+    with _started(
+        _cli(corpus, stalled, *(a for name in OUTPUTS for a in ("-o", out / name))),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
-    _wait_until_writing(proc, out)
-    proc.terminate()
-    proc.wait(timeout=PATIENCE)
+    ) as proc:
+        _wait_until_writing(proc, out)
+        proc.terminate()
+        proc.wait(timeout=PATIENCE)
 
+    assert proc.returncode == -signal.SIGTERM
     assert _temporaries(out) == []
     assert not any((out / name).exists() for name in OUTPUTS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after the main process is killed, -j workers block for ever writing a result to "
-    "a pipe no one reads (the forkserver and resource tracker stay too); workers should "
-    "watch the main process and exit when it is gone",
-)
-def test_a_killed_parallel_run_leaves_no_worker_processes(tmp_path, corpus):
+def test_a_killed_parallel_run_leaves_no_worker_processes(tmp_path, big_corpus):
     psutil = pytest.importorskip("psutil")  # installed with the dask extra
     out = tmp_path / "out"
     out.mkdir()
-    proc = subprocess.Popen(
-        _cli(corpus, "-j", "2", "-o", out / "facts.jsonl"),
-        env=_env(),
+    helpers: list = []
+    with _started(
+        _cli(big_corpus, "-j", "2", "-o", out / "facts.jsonl"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
-    _wait_until_writing(proc, out)
-    helpers = psutil.Process(proc.pid).children(recursive=True)
-    assert helpers, "-j 2 should extract in worker processes"
-
-    proc.kill()
-    proc.wait(timeout=PATIENCE)
+    ) as proc:
+        try:
+            _wait_until_writing(proc, out)
+        finally:  # known even if the wait fails, so that none is left running
+            with contextlib.suppress(psutil.NoSuchProcess):
+                helpers = psutil.Process(proc.pid).children(recursive=True)
+        proc.kill()
+        proc.wait(timeout=PATIENCE)
+    for helper in list(helpers):  # workers the forkserver started meanwhile count too
+        with contextlib.suppress(psutil.NoSuchProcess):
+            helpers.extend(p for p in helper.children(recursive=True) if p not in helpers)
     _gone, alive = psutil.wait_procs(helpers, timeout=ORPHAN_PATIENCE)
     for orphan in alive:  # do not leave them running after the test
-        orphan.kill()
+        with contextlib.suppress(psutil.NoSuchProcess):
+            orphan.kill()
     psutil.wait_procs(alive, timeout=PATIENCE)
 
+    assert helpers, "-j 2 should extract in worker processes"
     assert alive == [], f"processes outlived the killed run: {[p.pid for p in alive]}"
     assert not (out / "facts.jsonl").exists()
 

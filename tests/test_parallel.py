@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -265,3 +266,24 @@ def test_cli_bad_counts_are_usage_errors(tmp_path, capsys, argv):
     assert main(["extract", str(news), *argv]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "0 or more" in err
+
+
+def test_workers_can_tell_when_the_process_that_started_them_is_gone():
+    """Workers poll this to exit when the main process is killed (nothing else would end them)."""
+    import subprocess
+    import sys
+
+    from finfacts.parallel import _alive, _stat
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    born = _stat(child.pid)
+    assert _alive(child.pid, born)
+    assert _alive(os.getpid(), _stat(os.getpid()))
+
+    child.kill()
+    if born is not None:  # where /proc tells, a killed but not yet reaped process is gone too
+        while _stat(child.pid)[0] != b"Z":
+            pass
+        assert not _alive(child.pid, born)
+    child.wait()
+    assert not _alive(child.pid, born)

@@ -295,7 +295,7 @@ def records(draw):
     )
 
 
-@settings(SETTINGS, max_examples=max(1, EXAMPLES // 2))  # each example writes three files
+@settings(SETTINGS, max_examples=max(1, EXAMPLES // 4))  # each example writes three files
 @given(recs=st.lists(records(), max_size=8), published=st.one_of(st.none(), DATES))
 def test_frame_round_trips_exactly_through_every_export_format(recs, published):
     frame = records_frame(recs, published=published)
