@@ -11,7 +11,7 @@ at ¥1,927") stays a Money fact, marked as a share price, and is the move's pric
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -628,13 +628,34 @@ class _Resolver:
         if len(found) == 1:
             return _Hit(found[0].name, found[0].symbol, found[0].exchange, False)
         if len(found) > 1:
-            if mention not in self.scans:
-                self.scans[mention] = _earlier_names(self.text, mention, len(self.text))
-            company = self.scans[mention].resolve(mention, offset)
-            if company is None:
+            named = self._named_before(mention, found, offset)
+            if len(named) != 1:
                 return _Hit(mention, None, None, False)  # "SoftBank" alone: known, ambiguous
+            company = next(iter(named.values()))
             return _Hit(company.name, company.symbol, company.exchange, False)
         return None
+
+    def _named_before(self, mention: str, candidates: tuple, offset: int) -> dict:
+        """The candidate companies the story named (fully) before ``offset``, by symbol.
+
+        The document is read once per mention; each look-up is a bisection, so many moves
+        of one ambiguous name stay linear.
+        """
+        if mention not in self.scans:
+            symbols = {c.symbol for c in candidates}
+            scan = _earlier_names(self.text, mention, len(self.text))
+            ends: list[int] = []
+            seen: list[dict] = []
+            current: dict = {}
+            for m in sorted(scan.mentions, key=lambda m: m.end):
+                if m.company is not None and m.company.symbol in symbols:
+                    current = {**current, m.company.symbol: m.company}
+                    ends.append(m.end)
+                    seen.append(current)
+            self.scans[mention] = (ends, seen)
+        ends, seen = self.scans[mention]
+        i = bisect_right(ends, offset)
+        return seen[i - 1] if i else {}
 
 
 _NAME_WORD = re.compile(r"[\w&.'’-]+")
