@@ -124,6 +124,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_input_arguments(p: argparse.ArgumentParser, *, output_help: str) -> None:
+    """The arguments every reading command takes: PATH..., -o FILE..., --published."""
+    p.add_argument("paths", nargs="+", type=_existing_path, metavar="PATH", help="file or folder")
+    p.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        default=[],
+        type=_output_path,
+        metavar="FILE",
+        help=f"{output_help}; may be repeated",
+    )
+    p.add_argument(
+        "--published",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="publication date of documents that have none in a column or index.csv",
+    )
+
+
 def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
     """Declare ``finfacts extract``: read documents, print a table, write exports."""
     p = commands.add_parser(
@@ -135,22 +155,7 @@ def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
             "Facts are written to each -o file as they are found, so any corpus size fits."
         ),
     )
-    p.add_argument("paths", nargs="+", type=_existing_path, metavar="PATH", help="file or folder")
-    p.add_argument(
-        "-o",
-        "--output",
-        action="append",
-        default=[],
-        type=_output_path,
-        metavar="FILE",
-        help="write the facts to FILE (.parquet, .csv or .jsonl); may be repeated",
-    )
-    p.add_argument(
-        "--published",
-        type=_iso_date,
-        metavar="YYYY-MM-DD",
-        help="publication date of documents that have none in a column or index.csv",
-    )
+    add_input_arguments(p, output_help="write the facts to FILE (.parquet, .csv or .jsonl)")
     p.add_argument(
         "--text-column", default="text", help="JSONL/CSV/Parquet text field (default: text)"
     )

@@ -24,16 +24,14 @@ from finfacts.cli import (
     EXIT_OK,
     PROGRESS_MIN_FILES,
     _Counter,
-    _existing_path,
-    _iso_date,
     _number,
-    _output_path,
     _pad,
     _print_lines,
     _Reporter,
     _terminal_width,
     _trim,
     _width,
+    add_input_arguments,
 )
 from finfacts.io import expand_paths, read_documents
 from finfacts.reaction import DEFAULT_TOLERANCE_PP, reported_vs_actual
@@ -62,26 +60,13 @@ def add_reaction_parser(commands: Any) -> argparse.ArgumentParser:
             "index.csv (file,published) gives publication dates."
         ),
     )
-    p.add_argument("paths", nargs="+", type=_existing_path, metavar="PATH", help="file or folder")
-    p.add_argument(
-        "-o",
-        "--output",
-        action="append",
-        default=[],
-        type=_output_path,
-        metavar="FILE",
-        help="write the comparison table to FILE (.csv, .parquet or .jsonl); may be repeated",
+    add_input_arguments(
+        p, output_help="write the comparison table to FILE (.csv, .parquet or .jsonl)"
     )
     p.add_argument(
         "--offline",
         action="store_true",
         help="use cached prices only, never the network (as FINFACTS_OFFLINE=1)",
-    )
-    p.add_argument(
-        "--published",
-        type=_iso_date,
-        metavar="YYYY-MM-DD",
-        help="publication date of documents that have none in a column or index.csv",
     )
     p.add_argument(
         "--tolerance",
