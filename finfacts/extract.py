@@ -42,10 +42,14 @@ def extract_with_errors(
         return [], [f"{doc_id or '<text>'}: internal error: {exc!r}"]
 
 
-def _extract(text: str, published: date | None, doc_id: str | None) -> list[Record]:
+def _extract(
+    text: str, published: date | None, doc_id: str | None, *, moves: bool = True
+) -> list[Record]:
+    """The records of one document; ``moves=False`` stops at the money/percent layer (the
+    throughput benchmark times the layers apart)."""
     amounts = all_amounts(text)
     if not amounts:
-        return _with_moves(text, [], published, doc_id)
+        return _with_moves(text, [], published, doc_id) if moves else []
     context = _DocContext(text, amounts)
     sentences = Sentences(text)
     records: list[Record] = []
@@ -88,6 +92,8 @@ def _extract(text: str, published: date | None, doc_id: str | None) -> list[Reco
             )
         records.append(rec)
     _link_equivalents(text, records, money_index)
+    if not moves:
+        return records
     return _with_moves(text, records, published, doc_id, sentences)
 
 
