@@ -158,7 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"ratio full/toy (MB/s): {ratio:.4f}  (the toy regex is {1 / ratio:.1f}x faster)")
     print("inner layers, same run:")
     for name, seconds in layer_s.items():
-        print(f"  {name + ':':22s}{size / seconds / 1e6:8.2f} MB/s  ({toy_s / seconds:.2f}x the toy)")
+        mbs = size / seconds / 1e6
+        print(f"  {name + ':':22s}{mbs:8.2f} MB/s  ({toy_s / seconds:.2f}x the toy)")
     money_s = layer_s["money/percent layer"]
     print(
         f"whole pipeline vs money/percent layer: {money_s / full_s:.2f} of its speed "
