@@ -47,7 +47,30 @@ _ABBREVIATIONS = frozenset(
         "rs",
     ]
 )
-_BREAK = re.compile(r"[.!?。！？][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n")
+_PUNCT = "[.!?。！？]"
+_WORD_START = r"(?<![^\W\d_.])"  # the word (letters and dots) before the mark starts here
+
+
+def _break_pattern() -> re.Pattern[str]:
+    """A sentence break: a newline, or an end mark then space before a capital or a digit,
+    unless the word before the mark is a single letter ("J. Smith") or an abbreviation
+    ("Corp.", "U.S.") — checked by look-behinds, one per word length, so the scan stays
+    in the regex engine."""
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(_ABBREVIATIONS):
+        by_length.setdefault(len(word), []).append(re.escape(word))
+    guards = [rf"(?<!{_WORD_START}[^\W\d_]{_PUNCT})"]
+    guards += [
+        rf"(?<!{_WORD_START}(?i:{'|'.join(words)}){_PUNCT})"
+        for _, words in sorted(by_length.items())
+    ]
+    return re.compile(
+        rf"[.!?。！？\n](?:(?<=\n)|(?<=[.!?。！？]){''.join(guards)}"
+        r"[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9]))"
+    )
+
+
+_BREAK = _break_pattern()
 _LONGEST = 600  # a sentence longer than this is cut around the fact
 
 
@@ -58,15 +81,9 @@ class Sentences:
 
     def __init__(self, text: str):
         self.text = text
-        starts = [0]
-        ends = []
-        for m in _BREAK.finditer(text):
-            if _is_break(text, m):
-                ends.append(m.start() + 1)
-                starts.append(m.end())
-        ends.append(len(text))
-        self._starts = starts
-        self._ends = ends
+        spans = [m.span() for m in _BREAK.finditer(text)]
+        self._starts = [0, *(e for _s, e in spans)]
+        self._ends = [*(s + 1 for s, _e in spans), len(text)]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Half-open span of the sentence holding ``text[start:end]``."""
@@ -89,14 +106,3 @@ class Sentences:
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Half-open span of the sentence holding ``text[start:end]`` (one-off lookup)."""
     return Sentences(text).span(start, end)
-
-
-def _is_break(text: str, m: re.Match[str]) -> bool:
-    if m.group().startswith("\n"):
-        return True
-    i = m.start()
-    j = i
-    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
-        j -= 1
-    word = text[j:i].lower()
-    return word not in _ABBREVIATIONS and not (len(word) == 1 and word.isalpha())
