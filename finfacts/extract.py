@@ -56,19 +56,17 @@ def _extract(
     money_index: list[int] = []  # position in records of each Money
     for a in amounts:
         start, end = a.start, a.end
-        span = sentences.span(start, end)
-        where = {
-            "doc_id": doc_id,
-            "start": start,
-            "end": end,
-            "surface": text[start:end],
-            "sentence": text[span[0] : span[1]],
-        }
+        lo, hi = sentences.span(start, end)
+        surface, sentence = text[start:end], text[lo:hi]
         rec: Record
         if a.kind == "money":
-            currency = context.resolve_amount(a.currency, start, end, where["sentence"])
+            currency = context.resolve_amount(a.currency, start, end, sentence)
             rec = Money(
-                **where,
+                doc_id,
+                start,
+                end,
+                surface,
+                sentence,
                 value=a.value,
                 currency=currency,
                 value_high=a.value_high,
@@ -79,11 +77,23 @@ def _extract(
             money_index.append(len(records))
         elif a.kind == "quantity":
             rec = Quantity(
-                **where, value=a.value, unit=a.unit, value_high=a.value_high, what=a.what
+                doc_id,
+                start,
+                end,
+                surface,
+                sentence,
+                value=a.value,
+                unit=a.unit,
+                value_high=a.value_high,
+                what=a.what,
             )
         else:
             rec = Percent(
-                **where,
+                doc_id,
+                start,
+                end,
+                surface,
+                sentence,
                 value=a.value,
                 unit=a.unit,
                 value_high=a.value_high,
@@ -196,8 +206,12 @@ def _dollar_family() -> frozenset[str]:
 
 
 def _yen_or_yuan(sentence: str) -> str:
+    """ "¥" is the yuan when the sentence names China (yuan, RMB, Beijing…) and not Japan."""
     ctx = supplement()["context"]
-    words = set(re.findall(r"[a-z]+", sentence.lower()))
+    low = sentence.lower()
+    if not any(word in low for word in ctx["chinese"]):
+        return "JPY"  # no Chinese word even as a substring: the common case, no tokenising
+    words = set(re.findall(r"[a-z]+", low))
     if not words.isdisjoint(ctx["chinese"]) and words.isdisjoint(ctx["japanese"]):
         return "CNY"
     return "JPY"
