@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 _ABBREVIATIONS = frozenset(
     [
@@ -88,19 +88,13 @@ class Sentences:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Half-open span of the sentence holding ``text[start:end]``."""
         i = max(0, bisect_right(self._starts, start) - 1)
-        left = self._starts[i]
-        j = i
-        while j < len(self._ends) - 1 and self._ends[j] < end:
-            j += 1
-        right = self._ends[j]
-        left = max(left, start - _LONGEST)
-        right = min(right, end + _LONGEST)
-        text = self.text
-        while left < right and text[left].isspace():
-            left += 1
-        while right > left and text[right - 1].isspace():
-            right -= 1
-        return left, right
+        ends = self._ends
+        j = max(i, bisect_left(ends, end))  # the first end mark at or after the fact
+        left = max(self._starts[i], start - _LONGEST)
+        right = min(ends[j], end + _LONGEST)
+        piece = self.text[left:right]
+        left += len(piece) - len(piece.lstrip())
+        return left, left + len(piece.strip())
 
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
