@@ -4,14 +4,18 @@ Copy 0 is the seed articles as they are; every later copy replaces each run of A
 digits with random digits of the same length (a seeded RNG, so the corpus is the same on
 every run) and starts with a "(copy N)" line, so that no two documents are the same text
 (a seed without digits would otherwise repeat) and no cache keyed on the text can help.
+Each document keeps its seed's published date from seeds/index.csv (None where the
+sidecar has none), so share moves get their trading sessions as in real use.
 """
 
 from __future__ import annotations
 
+import csv
 import random
 import re
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,6 +37,7 @@ class Doc:
 
     doc_id: str
     text: str
+    published: date | None = None
 
 
 def load_seeds(folder: Path = SEEDS_DIR) -> list[Doc]:
@@ -40,7 +45,18 @@ def load_seeds(folder: Path = SEEDS_DIR) -> list[Doc]:
     paths = sorted(folder.glob("*.txt")) if folder.is_dir() else []
     if not paths:
         raise InputError(str(folder), "no seed articles (*.txt) found")
-    return [Doc(f"{p.stem}#0", p.read_text(encoding="utf-8")) for p in paths]
+    dates = published_dates(folder)
+    return [Doc(f"{p.stem}#0", p.read_text(encoding="utf-8"), dates.get(p.name)) for p in paths]
+
+
+def published_dates(folder: Path) -> dict[str, date]:
+    """File name → published date from the folder's index.csv sidecar (empty cells skipped)."""
+    index = folder / "index.csv"
+    if not index.is_file():
+        return {}
+    with index.open(newline="", encoding="utf-8") as fh:
+        rows = csv.DictReader(fh)
+        return {r["file"]: date.fromisoformat(r["published"]) for r in rows if r["published"]}
 
 
 def vary_digits(text: str, rng: random.Random) -> str:
@@ -76,7 +92,7 @@ def build_corpus(
         copy += 1
         for s in seeds:
             text = f"(copy {copy})\n" + vary_digits(s.text, rng)
-            docs.append(Doc(f"{s.doc_id.split('#')[0]}#{copy}", text))
+            docs.append(Doc(f"{s.doc_id.split('#')[0]}#{copy}", text, s.published))
             size += len(text.encode("utf-8"))
     return docs
 
