@@ -27,8 +27,11 @@ from finfacts.numbers import (
 from finfacts.quantities import measure_at
 
 # possessive: a long digit run is read once, with no backtracking state kept per character
-NUM_RE = re.compile(r"\d(?:\d|[,.，．](?=\d)|[ \u00a0\u202f'’](?=\d{3}(?!\d)))*+")
-_CJK_OR_WIDE = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_NUM_TAIL = r"(?:\d|[,.，．](?=\d)|[ \u00a0\u202f'’](?=\d{3}(?!\d)))*+"
+NUM_RE = re.compile(r"\d" + _NUM_TAIL)
+_FULL_WIDTH = "\uff0c-\uff19"  # the characters to_ascii folds
+_CJK_CUE_CHARS = "円元币幣镑鎊ドルウユポ卢盧"  # one character of every _CJK_TRIGGERS entry
+_CJK_CUE = re.compile(f"[{_CJK_CUE_CHARS}]")
 _LEADING_DOT_AFTER = frozenset("$€£¥＄￥")
 PCT_RE = re.compile(
     r"(?:(?P<sign>[ \u00a0]?[%％])|[ \u00a0-]?(?:(?i:(?P<pp>percentage[ -]points?)"
@@ -174,6 +177,8 @@ class _Side:
     negative: bool = False
     prefix: bool = False
     form_kind: str | None = None
+    before: tuple[str, int] | None = None  # the word before ``start``, when read (``read``)
+    read: bool = False
 
 
 # ---------------------------------------------------------------- currency beside a number
@@ -199,8 +204,28 @@ def prev_words(t: str, pos: int, n: int = 3) -> list[tuple[str, int]]:
     return words
 
 
-def _qualifier_before(t: str, pos: int, lex: CurrencyLexicon) -> tuple[str, int] | None:
-    """The qualifier ("about", "more than") ending right before ``pos``, and its start."""
+def _word_before(t: str, pos: int) -> tuple[str, int] | None:
+    """The last of ``prev_words(t, pos, 1)``, without the list: it runs for every amount."""
+    k = pos
+    while k > 0 and t[k - 1] in " \u00a0":
+        k -= 1
+    sp = t.rfind(" ", max(0, k - 24), k)
+    if sp >= 0 and t[sp + 1 : k].isalpha():  # the common case: a plain word after a space
+        return t[sp + 1 : k].lower(), sp + 1
+    i = k
+    while i > 0 and (t[i - 1].isalpha() or t[i - 1] == "."):
+        i -= 1
+    return (t[i:k].lower(), i) if i < k else None
+
+
+def _qualifier_before(
+    t: str, pos: int, lex: CurrencyLexicon, last: tuple[str, int] | None = None
+) -> tuple[str, int] | None:
+    """The qualifier ("about", "more than") ending before ``pos``; ``last``: the word read."""
+    if last is None:
+        last = _word_before(t, pos)
+    if last is None or last[0] not in lex.qualifier_tails:
+        return None  # most amounts: no qualifier ends in the word before them
     words = prev_words(t, pos, 3)
     for k in (3, 2, 1):
         if len(words) >= k:
@@ -219,8 +244,9 @@ def suffix_at(t: str, pos: int, lex: CurrencyLexicon) -> Form | None:
         te += 1
     if te == ts:
         return None
-    toks = [(t[ts:te], ts, te)]
-    if t[ts:te].lower() in lex.name_heads:  # "US dollars", "New Taiwan dollars"
+    tok = t[ts:te]
+    if tok.lower() in lex.name_heads:  # "US dollars", "New Taiwan dollars"
+        toks = [(tok, ts, te)]
         p = te
         for _ in range(2):
             n = _NEXT_TOKEN.match(t, p)
@@ -228,23 +254,22 @@ def suffix_at(t: str, pos: int, lex: CurrencyLexicon) -> Form | None:
                 break
             toks.append((n.group(1), n.start(1), n.end(1)))
             p = n.end()
-    for k in (3, 2):
-        if len(toks) >= k:
-            phrase = " ".join(tok for tok, _s, _e in toks[:k])
-            stripped = phrase.rstrip(_TRAILING_PUNCT)
-            code = lex.words.get(stripped.lower())
-            if code:
-                end = toks[k - 1][2] - (len(phrase) - len(stripped))
-                return Form(code, toks[0][1], end, "word")
-    tok, ts, te = toks[0]
+        for k in (3, 2):
+            if len(toks) >= k:
+                phrase = " ".join(tok for tok, _s, _e in toks[:k])
+                stripped = phrase.rstrip(_TRAILING_PUNCT)
+                code = lex.words.get(stripped.lower())
+                if code:
+                    end = toks[k - 1][2] - (len(phrase) - len(stripped))
+                    return Form(code, ts, end, "word")
     glued = ts == pos
     for cand in _token_variants(tok):
         ce = ts + len(cand)
-        if ce < len(t) and t[ce].isdigit():
+        if ce < size and t[ce].isdigit():
             continue  # "USD50": a prefix of the next number
-        form = lex.symbol(cand)
-        if form:
-            return Form(form.currency, ts, ce, form.kind, form.power)
+        named = lex.symbol_named(cand)
+        if named:
+            return Form(named[0], ts, ce, named[1], named[2])
         code = lex.code(cand)
         if code:
             return Form(code, ts, ce, "code")
@@ -258,29 +283,36 @@ def suffix_at(t: str, pos: int, lex: CurrencyLexicon) -> Form | None:
 
 
 def _token_variants(tok: str) -> list[str]:
-    out = [tok]
     stripped = tok.rstrip(_TRAILING_PUNCT)
-    if stripped != tok:
-        if tok[len(stripped) :].startswith("."):
-            out.append(stripped + ".")
-        out.append(stripped)
+    if stripped == tok:
+        return [tok]
+    out = [tok]
+    if tok[len(stripped) :].startswith("."):
+        out.append(stripped + ".")
+    out.append(stripped)
     return [v for v in dict.fromkeys(out) if v]
+
+
+_RANGE_CUTS = "-\u2013\u2014/~("
+_RANGE_CUT_SET = frozenset(_RANGE_CUTS)
 
 
 def prefix_at(t: str, s: int, lex: CurrencyLexicon) -> tuple[Form, bool] | None:
     """The currency form ending right before the number at ``s`` and a sign after it."""
     j = s
     neg = False
-    if j > 0 and is_dash(t[j - 1]) and j > 1 and not t[j - 2].isalnum():
+    if j > 1 and is_dash(t[j - 1]) and not t[j - 2].isalnum():
         neg, j = True, j - 1
     if j > 0 and t[j - 1] in " \u00a0":
         j -= 1
     k = j
     while k > 0 and j - k < 12 and not t[k - 1].isspace() and not t[k - 1].isdigit():
         k -= 1
+    if k == j:
+        return None
     raw = t[k:j]
-    cut = max(raw.rfind(c) for c in "-\u2013\u2014/~(")
-    if cut >= 0:  # "€3bn-€4bn": the prefix is what follows the range dash
+    if not _RANGE_CUT_SET.isdisjoint(raw):  # "€3bn-€4bn": the prefix follows the range dash
+        cut = max(raw.rfind(c) for c in _RANGE_CUTS)
         k += cut + 1
         raw = raw[cut + 1 :]
     token = raw.lstrip("([{\"'“‘-\u2212\u2013\u2014")
@@ -289,14 +321,13 @@ def prefix_at(t: str, s: int, lex: CurrencyLexicon) -> tuple[Form, bool] | None:
     if not token:
         return None
     end = k + len(token)
-    form = lex.symbol(token)
-    if form is None and token.endswith("."):
-        form = lex.symbol(token[:-1])
-    if form is not None:
-        start = k
+    named = lex.symbol_named(token)
+    if named is None and token.endswith("."):
+        named = lex.symbol_named(token[:-1])
+    if named is not None:
         if token in ("$", "＄"):
             # "c $ 16.4", "hk $ 10", "aud$ 15": letters before the dollar sign
-            m = re.search(r"(?<![A-Za-z])([A-Za-z.]{1,4})([ \u00a0]?)$", t[max(0, k - 6) : k])
+            m = _LETTERS_BEFORE_DOLLAR.search(t[max(0, k - 6) : k])
             if m and m.group(2) and m.group(1).lower() in ("a", "i"):
                 m = None  # "a $10 million": the article, not A$
             if m:
@@ -308,13 +339,13 @@ def prefix_at(t: str, s: int, lex: CurrencyLexicon) -> tuple[Form, bool] | None:
                     return Form(
                         code, k - len(t[max(0, k - 6) : k]) + m.start(1), end, "symbol"
                     ), neg
-        return Form(form.currency, start, end, form.kind, form.power), neg
+        return Form(named[0], k, end, named[1], named[2]), neg
     code = lex.code(token)
     if code:
         return Form(code, k, end, "code"), neg
     word = token.lower()
     if word in lex.words and word not in lex.guarded_words and token.isalpha():
-        before = re.search(r"([A-Za-z.]+)[ \u00a0]+$", t[max(0, k - 20) : k])
+        before = _WORD_AND_SPACES.search(t[max(0, k - 20) : k])
         prev = before.group(1).lower() if before else ""
         if prev in _NO_WORD_PREFIX_AFTER:
             return None
@@ -326,12 +357,18 @@ def prefix_at(t: str, s: int, lex: CurrencyLexicon) -> tuple[Form, bool] | None:
     return None
 
 
+_LETTERS_BEFORE_DOLLAR = re.compile(r"(?<![A-Za-z])([A-Za-z.]{1,4})([ \u00a0]?)$")
+_WORD_AND_SPACES = re.compile(r"([A-Za-z.]+)[ \u00a0]+$")
+
+
 # ---------------------------------------------------------------- numbers with their sides
+
+_LETTERS = re.compile(r"[A-Za-z]+")
 
 
 def _scale_power(lex: CurrencyLexicon, text: str) -> int:
     power = 0
-    for w in re.findall(r"[A-Za-z]+", text):
+    for w in _LETTERS.findall(text):
         p = lex.scales.get(w)
         if p is None:
             p = lex.scales.get(w.lower(), 0)
@@ -350,7 +387,7 @@ def _pct_unit(m: re.Match[str]) -> str:
 
 def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> _Side | None:
     """Scale, currency and unit around the number ``t[s:e]``; None for a non-amount."""
-    side = _Side(num_start=s, num_end=e, raw=t[s:e], end=e, start=s)
+    side = _Side(s, e, t[s:e], 0, e, s)
     pos = e
     m = lex.scale_re.match(t, pos)
     if m:
@@ -375,6 +412,10 @@ def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> 
             side.power += form.power
             side.start = form.start
             side.negative = neg
+    if not side.prefix and s > 0:
+        c = t[s - 1]
+        if (c.isascii() and c.isalpha()) or c == "_" or c.isdigit() or c in ".,":
+            return None  # "H100", "B200", "COVID19": a number glued to a word
     if pre is None and side.pct_unit is None:
         form = suffix_at(t, pos, lex)
         if form is not None and not _suffix_rejected(t, form, side, lex):
@@ -393,11 +434,6 @@ def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> 
                 side.pct_unit = _pct_unit(m)
                 pos = m.end()
     side.end = pos
-    glued = s > 0 and ((t[s - 1].isascii() and t[s - 1].isalpha()) or t[s - 1] == "_")
-    if not side.prefix and glued:
-        return None  # "H100", "B200", "COVID19": a number glued to a word
-    if not side.prefix and s > 0 and (t[s - 1].isdigit() or t[s - 1] in ".,"):
-        return None
     if not side.negative:
         start = side.start
         if (
@@ -409,9 +445,11 @@ def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> 
         elif start == 1 and is_dash(t[0]):
             side.negative, side.start = True, 0
         else:
-            words = prev_words(t, start, 1)
-            if words and words[0][0] in _SIGN_WORDS and start - words[0][1] <= 10:
-                side.negative, side.start = True, words[0][1]
+            word = _word_before(t, start)
+            if word and word[0] in _SIGN_WORDS and start - word[1] <= 10:
+                side.negative, side.start = True, word[1]
+            else:
+                side.before, side.read = word, True
     return side
 
 
@@ -454,6 +492,8 @@ def _value(side: _Side, lex: CurrencyLexicon) -> Decimal | None:
     value = parse_digits(side.raw, zero_decimal=lex.minor_digits(code) == 0, scaled=side.power > 0)
     if value is None:
         return None
+    if not (side.power or side.divisor != 1 or side.negative):
+        return value  # digits as written: already positional
     if side.power:
         value = value.scaleb(side.power)
     if side.divisor != 1:
@@ -463,20 +503,53 @@ def _value(side: _Side, lex: CurrencyLexicon) -> Decimal | None:
     return normalize(value)
 
 
-def numeric_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
-    """Money and percent candidates anchored on digit runs."""
+@cache
+def _scan_re() -> re.Pattern[str]:
+    """Digit runs (as NUM_RE) and single characters that call for to_ascii or CJK amounts."""
+    # one pass; the first digit spelled out for the BMP, which sre skips to faster than \d
+    digits = "".join(c for c in map(chr, range(0x10000)) if c.isdecimal())
+    first = f"[{re.escape(digits)}{_FULL_WIDTH}{_CJK_CUE_CHARS}]"
+    return re.compile(f"{first}(?:(?<=\\d){_NUM_TAIL})?")
+
+
+def _scan(text: str) -> tuple[list[tuple[int, int]], bool, bool]:
+    """Digit-run spans of ``text``, whether it needs to_ascii, whether it may hold CJK amounts."""
+    astral = not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
+    if astral:  # the BMP class would miss astral digits
+        runs = [m.span() for m in NUM_RE.finditer(text)]
+        return runs, to_ascii(text) is not text, _CJK_CUE.search(text) is not None
+    runs = []
+    fold = cjk = False
+    for m in _scan_re().finditer(text):
+        s, e = m.span()
+        if text[s].isdecimal():
+            runs.append((s, e))
+            if not fold and not text.isascii():
+                run = text[s:e]
+                fold = to_ascii(run) is not run  # "１，０００"
+        elif text[s] in _CJK_CUE_CHARS:
+            cjk = True
+        else:
+            fold = True
+    return runs, fold, cjk
+
+
+_GROUP_CHARS = frozenset(" \u00a0'’")
+_GROUP_SPLIT = re.compile(r"[ \u00a0\u202f'’]")
+
+
+def numeric_amounts(t: str, lex: CurrencyLexicon, runs: list[tuple[int, int]]) -> list[Amount]:
+    """Money and percent candidates anchored on the digit runs of ``t`` (spans from _scan)."""
     out: list[Amount] = []
     consumed = 0
-    for m in NUM_RE.finditer(t):
-        s, e = m.span()
+    for s, e in runs:
         if s < consumed:
             continue
         if s > 1 and t[s - 1] == "." and t[s - 2] in _LEADING_DOT_AFTER:
             s -= 1  # "$.75"
         raw = t[s:e]
-        grouped = " " in raw or "\u00a0" in raw or "'" in raw or "’" in raw
-        if grouped and parse_digits(raw) is None:
-            e = s + len(re.split(r"[ \u00a0\u202f'’]", raw)[0])
+        if not _GROUP_CHARS.isdisjoint(raw) and parse_digits(raw) is None:
+            e = s + len(_GROUP_SPLIT.split(raw, 1)[0])
         amount = None
         if not _plain_number(t, s, e, lex):
             side = _read_side(t, s, e, lex, floor=consumed)
@@ -521,10 +594,13 @@ def _plain_number(t: str, s: int, e: int, lex: CurrencyLexicon) -> bool:
             j = s - 1
             while j > 0 and t[j - 1] in _SPACES and s - j < 4:
                 j -= 1
-            k = j
-            while k > 0 and not t[k - 1].isspace() and j - k < 24:
-                k -= 1
-            prev = t[k:j].strip(_TOKEN_EDGE)
+            sp = t.rfind(" ", max(0, j - 25), j)
+            prev = t[sp + 1 : j]
+            if sp < 0 or not prev.isalpha():  # not a plain word after a space: read it out
+                k = j
+                while k > 0 and not t[k - 1].isspace() and j - k < 24:
+                    k -= 1
+                prev = t[k:j].strip(_TOKEN_EDGE)
             if prev and (
                 not prev.isalpha() or not prev.isascii() or prev.lower() in lex.prefix_tokens
             ):
@@ -535,6 +611,10 @@ def _plain_number(t: str, s: int, e: int, lex: CurrencyLexicon) -> bool:
         return True
     nxt = t[e]
     if nxt in _SPACES:
+        sp = t.find(" ", e + 1, e + 25)
+        token = t[e + 1 : sp]
+        if sp > e + 1 and token.isalpha():  # the common case: a plain word, then a space
+            return token.isascii() and token.lower() not in lex.beside_tokens
         k = e + 1
         stop = min(len(t), k + 24)
         while k < stop and not t[k].isspace():
@@ -545,7 +625,8 @@ def _plain_number(t: str, s: int, e: int, lex: CurrencyLexicon) -> bool:
 
 
 def _amount_from(t: str, a: _Side, lex: CurrencyLexicon) -> Amount | None:
-    b = _range_partner(t, a, lex)
+    before = a.before if a.read else _word_before(t, a.start)
+    b = _range_partner(t, a, lex, before)
     first_open = a.currency is None and a.pct_unit is None
     if b is not None:
         if first_open:
@@ -569,11 +650,10 @@ def _amount_from(t: str, a: _Side, lex: CurrencyLexicon) -> Amount | None:
     value = _value(a, lex)
     if value is None:
         return None
-    qual_end = a.start
-    before = prev_words(t, qual_end, 1)
-    if before and before[0][0] == "between" and b is not None:
-        qual_end = before[0][1]
-    q = _qualifier_before(t, qual_end, lex)
+    if b is not None and before and before[0] == "between":
+        q = _qualifier_before(t, before[1], lex)
+    else:
+        q = _qualifier_before(t, a.start, lex, before)
     amount = Amount(
         kind=kind,
         start=a.start,
@@ -606,9 +686,9 @@ def _compatible(a: _Side, b: _Side) -> bool:
 @cache
 def _change_before() -> re.Pattern[str]:
     moves = supplement()["moves"]
-    verbs = sorted({v for d in ("up", "down") for v in moves[d] if " " not in v}, key=len)
-    alt = "|".join(re.escape(v) for v in reversed(verbs))
-    return re.compile(rf"(?i:(?<![A-Za-z])(?:{alt}|by))[ \u00a0]+(?:[A-Za-z]+[ \u00a0]+)?$")
+    verbs = sorted({v for d in ("up", "down") for v in moves[d] if " " not in v} | {"by"})
+    alt = _alternation(verbs)
+    return re.compile(rf"(?i:(?<![A-Za-z])(?:{alt}))[ \u00a0]+(?:[A-Za-z]+[ \u00a0]+)?$")
 
 
 class _LazyPattern:
@@ -624,8 +704,11 @@ class _LazyPattern:
 _CHANGE_BEFORE = _LazyPattern(_change_before)
 
 
-def _range_partner(t: str, a: _Side, lex: CurrencyLexicon) -> _Side | None:
+def _range_partner(
+    t: str, a: _Side, lex: CurrencyLexicon, before: tuple[str, int] | None
+) -> _Side | None:
     """The second number of "$1-2 billion", "5 to 7 percent", "between ¥1,000 and ¥2,000"."""
+    # before: the word right before the first number, read once by the caller
     bare = a.currency is None and a.pct_unit is None
     anchor = a.end
     if bare or (a.prefix and a.power == 0):
@@ -634,8 +717,7 @@ def _range_partner(t: str, a: _Side, lex: CurrencyLexicon) -> _Side | None:
     if not m:
         return None
     word = m.group().strip(" \u00a0").lower()
-    before = prev_words(t, a.start, 1)
-    ctx = before[0][0] if before and before[0][0] in ("between", "from") else None
+    ctx = before[0] if before and before[0] in ("between", "from") else None
     if word == "and" and ctx != "between":
         return None
     if word != "and" and ctx == "from" and not _RANGE_FROM.search(t, max(0, a.start - 30), a.start):
@@ -731,19 +813,170 @@ def _written_cents(t: str, pos: int) -> tuple[Decimal, int] | None:
     return value / 100, m.end("w")
 
 
+# ---------------------------------------------------------------- where words may make amounts
+
+# ``t`` as bytes, offset for offset: ASCII letters lower-cased, every other character a space
+_WORD_BYTES = bytes(c | 0x20 if chr(c).isalpha() else 0x20 for c in range(128)) + b" " * 128
+_BACK_WINDOW = 24  # how far _words_before looks back for the next number word
+_PCT_WORDS = frozenset(["percent", "percents", "pct", "percentage"])
+_ARTICLE_HEADS = ("dollar", "euro", "penny", "pound", "yen", "rupee", "cent")  # "a dollar"
+_HEAD_REACH = 40  # a head starts at most 32 characters after its phrase ("per cent": 36)
+_MAX_NUMBER_WORDS = 12  # "one hundred and twenty-three thousand four hundred …" fits
+
+
+def _alternation(words: list[str]) -> str:
+    """``words`` as one alternation factored into a trie, which sre tries far faster."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(w)
+    out = []
+    for _first, group in sorted(groups.items()):
+        lo, hi = min(group), max(group)  # their common prefix is everyone's
+        n = 0
+        while n < len(lo) and lo[n] == hi[n]:
+            n += 1
+        stem = lo[:n]
+        rest = [w[len(stem) :] for w in group]
+        if rest == [""]:
+            out.append(re.escape(stem))
+        else:
+            optional = "?" if "" in rest else ""
+            tails = _alternation(sorted(r for r in rest if r))
+            out.append(f"{re.escape(stem)}(?:{tails}){optional}")
+    return "|".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    """The words written and vague amounts are found by, built once from the lexicon."""
+
+    pattern: re.Pattern[bytes]  # a cue word in _WORD_BYTES text, after a space
+    heads: frozenset[str]  # words a written amount may end in: currency, code, percent
+    head_bytes: frozenset[bytes]
+    number_bytes: frozenset[bytes]
+    plurals: frozenset[str]
+    plural_bytes: frozenset[bytes]
+
+
+@cache
+def _cues() -> _Cues:
+    """Cue words and head words, built once: what _cue_positions looks for and checks."""
+    # a written amount holds a number word other than "a", "an" and "and", or is "a"/"an"
+    # before one of _ARTICLE_HEADS; a vague amount starts with a vague plural
+    lex = lexicon()
+    plurals = frozenset(lex.vague_plurals)
+    words = (NUMBER_WORDS - {"a", "an", "and"}) | set(_ARTICLE_HEADS) | plurals
+    heads = lex.word_tokens | _PCT_WORDS | lex.lower_code_tokens
+    return _Cues(
+        pattern=re.compile(f" ({_alternation(sorted(words))})(?= )".encode()),
+        heads=heads,
+        head_bytes=frozenset(h.encode() for h in heads if h.isascii()),
+        number_bytes=frozenset(w.encode() for w in NUMBER_WORDS),
+        plurals=plurals,
+        plural_bytes=frozenset(p.encode() for p in plurals),
+    )
+
+
+def word_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
+    """Vague ("billions of dollars") and written-out ("two trillion yen") amounts in ``t``."""
+    if "\u0130" in t:
+        return []  # the one character whose lower case is longer: offsets would shift
+    raw = t.encode("ascii", "replace")
+    if "\u212a" in t:
+        # rare: a Kelvin sign lower-cases to "k", which the ASCII cue scan cannot see;
+        # then every head and plural is tried
+        low = t.lower()
+        heads, plurals = _every_cue(low)
+    else:
+        heads, plurals = _cue_positions(b" " + raw.translate(_WORD_BYTES) + b" ")
+        low = t.lower() if heads else ""
+    out = vague_amounts(t, plurals, lex) if plurals else []
+    if heads:
+        out.extend(written_amounts(t, low, heads, lex))
+    return out
+
+
+def _cue_positions(bb: bytes) -> tuple[set[tuple[str, int]], list[tuple[int, str]]]:
+    """Heads a written amount may end in, and vague plurals, from the cue words in ``bb``."""
+    # bb: the text as _WORD_BYTES between two spaces (offsets one more than in the text).
+    # From a number word the run of number words is followed forwards; each head within
+    # _HEAD_REACH of a place the run may end is a candidate, checked in full later.
+    cues = _cues()
+    heads: set[tuple[str, int]] = set()
+    plurals: list[tuple[int, str]] = []
+    size = len(bb)
+    for m in cues.pattern.finditer(bb):
+        word = m.group(1)
+        if word in cues.plural_bytes:
+            plurals.append((m.start(1) - 1, word.decode()))
+        elif word not in cues.number_bytes:  # "a dollar": the article is checked later
+            heads.add((word.decode(), m.start(1) - 1))
+        else:
+            q = m.end(1)
+            for _ in range(_MAX_NUMBER_WORDS):
+                while q < size and bb[q] == 0x20:
+                    q += 1
+                if q == size:
+                    break
+                if not cues.head_bytes.isdisjoint(bb[q : q + _HEAD_REACH + 12].split()):
+                    _heads_from(bb, q, cues.head_bytes, heads)
+                end = bb.index(b" ", q)
+                if bb[q:end] not in cues.number_bytes:
+                    break
+                q = end
+    return heads, plurals
+
+
+def _heads_from(bb: bytes, q: int, head_bytes: frozenset[bytes], out: set[tuple[str, int]]) -> None:
+    """Add to ``out`` the heads in ``bb`` that start within _HEAD_REACH of ``q``."""
+    size = len(bb)
+    r = q
+    while r < size and r <= q + _HEAD_REACH:
+        end = bb.index(b" ", r)
+        if bb[r:end] in head_bytes:
+            out.add((bb[r:end].decode(), r - 1))
+        r = end
+        while r < size and bb[r] == 0x20:
+            r += 1
+
+
+def _every_cue(low: str) -> tuple[set[tuple[str, int]], list[tuple[int, str]]]:
+    """Every head word and vague plural in ``low``: what _cue_positions narrows down."""
+    cues = _cues()
+    heads: set[tuple[str, int]] = set()
+    plurals: list[tuple[int, str]] = []
+    for m in _WORD_RE.finditer(low):
+        word = m.group()
+        if word in cues.heads:
+            heads.add((word, m.start()))
+        if word in cues.plurals:
+            plurals.append((m.start(), word))
+    return heads, plurals
+
+
+def _is_word_at(t: str, i: int, word: str) -> bool:
+    """True when lower-cased ``t`` has ``word`` at ``i`` as a whole word (``t`` may be low)."""
+    end = i + len(word)
+    return (
+        t[i:end].lower() == word
+        and (i == 0 or not t[i - 1].lower().isalpha())
+        and (end == len(t) or not t[end].lower().isalpha())
+    )
+
+
 # ---------------------------------------------------------------- written numbers
 
-_PCT_WORDS = frozenset(["percent", "percents", "pct", "percentage"])
 
-
-def written_amounts(t: str, low: str, tokens: set[str], lex: CurrencyLexicon) -> list[Amount]:
-    """Amounts spelled out in words: "two trillion yen", "one and a half billion dollars"."""
-    heads = (tokens & lex.word_tokens) | (tokens & _PCT_WORDS) | (tokens & lex.lower_code_tokens)
-    if not heads or tokens.isdisjoint(NUMBER_WORDS):
-        return []
+def written_amounts(
+    t: str, low: str, candidates: set[tuple[str, int]], lex: CurrencyLexicon
+) -> list[Amount]:
+    """Amounts spelled out in words ("two trillion yen"), tried at the candidate heads."""
+    by_head: dict[str, list[int]] = {}
+    for head, hs in candidates:
+        by_head.setdefault(head, []).append(hs)
     out: list[Amount] = []
-    for head in sorted(heads):
-        positions = _word_positions(low, head)
+    for head in sorted(by_head):
+        positions = sorted(p for p in by_head[head] if _is_word_at(low, p, head))
         if head == "cent":  # "twelve per cent": the head is "per cent"
             positions = [p - 4 for p in positions if low.endswith("per ", 0, p)]
             head = "percent"
@@ -759,23 +992,8 @@ def written_amounts(t: str, low: str, tokens: set[str], lex: CurrencyLexicon) ->
     return out
 
 
-def _word_positions(low: str, word: str) -> list[int]:
-    """Start offsets of ``word`` as a whole word in ``low`` (plain substring search)."""
-    out = []
-    i = low.find(word)
-    n = len(word)
-    while i != -1:
-        if (i == 0 or not low[i - 1].isalpha()) and (i + n == len(low) or not low[i + n].isalpha()):
-            out.append(i)
-        i = low.find(word, i + n)
-    return out
-
-
 _UNIT_BEFORE = re.compile(r"(?i:cents?|pence|per|yen|dollars?|euros?|p)[ \u00a0]+$")
-_BACK_WORD = re.compile(r"([a-z]+)[ \u00a0-]+$")
-
-
-_MAX_NUMBER_WORDS = 12  # "one hundred and twenty-three thousand four hundred …" fits
+_BACK_WORD = re.compile(r"(?<![^\W\d_])([a-z]+)[ \u00a0-]+$")  # a whole word, not a tail
 
 
 def _words_before(low: str, end: int) -> tuple[int, list[str]]:
@@ -784,8 +1002,7 @@ def _words_before(low: str, end: int) -> tuple[int, list[str]]:
     pos = end
     start = end
     while len(words) < _MAX_NUMBER_WORDS:
-        lo = max(0, pos - 24)
-        m = _BACK_WORD.search(low, lo, pos)
+        m = _BACK_WORD.search(low, max(0, pos - _BACK_WINDOW), pos)
         if not m or m.group(1) not in NUMBER_WORDS:
             break
         words.append(m.group(1))
@@ -804,15 +1021,7 @@ def _written_at(
         start, words = _words_before(low, phrase_start)
         if not words or all(w == "and" for w in words):
             continue
-        if words in (["a"], ["an"]) and head not in (
-            "dollar",
-            "euro",
-            "penny",
-            "pound",
-            "yen",
-            "rupee",
-            "cent",
-        ):
+        if words in (["a"], ["an"]) and head not in _ARTICLE_HEADS:
             continue
         if words in (["a"], ["an"]) and _UNIT_BEFORE.search(t, max(0, start - 16), start):
             continue  # "1.20 cents a pound": a unit of measure, not an amount
@@ -821,9 +1030,9 @@ def _written_at(
         value = Decimal(1) if words in (["a"], ["an"]) else parse_written(words)
         if value is None:
             continue
-        sign = prev_words(t, start, 1)
-        if sign and sign[0][0] in _SIGN_WORDS:
-            value, start = -value, sign[0][1]
+        sign = _word_before(t, start)
+        if sign and sign[0] in _SIGN_WORDS:
+            value, start = -value, sign[1]
         if head in _PCT_WORDS:
             if phrase_start != hs:
                 continue
@@ -865,12 +1074,15 @@ def _written_at(
     return None
 
 
+_PHRASE_WORD = re.compile(r"([a-z.]+)\s+$")
+
+
 def _phrase_starts(low: str, hs: int) -> list[int]:
     """Where a currency phrase ending at the head word may start ("us dollars")."""
     starts = [hs]
     pos = hs
     for _ in range(2):
-        m = re.search(r"([a-z.]+)\s+$", low[max(0, pos - 16) : pos])
+        m = _PHRASE_WORD.search(low[max(0, pos - 16) : pos])
         if not m:
             break
         pos = max(0, pos - 16) + m.start()
@@ -890,16 +1102,11 @@ def _vague_re() -> re.Pattern[str]:
     )
 
 
-def vague_amounts(t: str, low: str, tokens: set[str], lex: CurrencyLexicon) -> list[Amount]:
+def vague_amounts(t: str, plurals: list[tuple[int, str]], lex: CurrencyLexicon) -> list[Amount]:
     """ "billions of dollars", "hundreds of millions of yen": currency known, value not."""
-    if "of" not in tokens or tokens.isdisjoint(lex.vague_plurals):
-        return []
     out = []
     pattern = _vague_re()
-    starts = sorted(
-        i for plural in tokens.intersection(lex.vague_plurals) for i in _word_positions(low, plural)
-    )
-    for i in starts:
+    for i in sorted(i for i, plural in plurals if _is_word_at(t, i, plural)):
         m = pattern.match(t, i)
         if m is None:
             continue
@@ -954,16 +1161,12 @@ def cjk_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
 def all_amounts(text: str) -> list[Amount]:
     """Every money and percent candidate in ``text``, non-overlapping, in text order."""
     lex = lexicon()
-    wide = _CJK_OR_WIDE.search(text) is not None
-    t = to_ascii(text) if wide else text
-    candidates = numeric_amounts(t, lex)
-    if wide:
+    runs, fold, cjk = _scan(text)
+    t = to_ascii(text) if fold else text  # same length: the spans still hold
+    candidates = numeric_amounts(t, lex, runs)
+    if cjk:
         candidates.extend(cjk_amounts(t, lex))
-    low = t.lower()
-    if len(low) == len(t):
-        tokens = set(_WORD_RE.findall(low))
-        candidates.extend(vague_amounts(t, low, tokens, lex))
-        candidates.extend(written_amounts(t, low, tokens, lex))
+    candidates.extend(word_amounts(t, lex))
     candidates.sort(key=lambda a: (a.start, -(a.end - a.start)))
     out: list[Amount] = []
     last_end = -1

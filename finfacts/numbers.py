@@ -11,20 +11,25 @@ minor unit on price tags (JPY, KRW, IDR) and no scale word follows.
 from __future__ import annotations
 
 import re
-from decimal import Context, Decimal, InvalidOperation
+from decimal import MAX_PREC, Context, Decimal, InvalidOperation
 
 _FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
 _FULLWIDTH.update({ord("，"): ord(","), ord("．"): ord("."), ord("－"): ord("-")})
 _GROUP_SPACES = "\u00a0\u202f\u2009 '’"
+_GROUP_SET = frozenset(_GROUP_SPACES)
 _DASHES = "-\u2212\u2012\u2013\u2014\ufe63\uff0d"
 
 
 _NEEDS_ASCII = re.compile(r"[\uff0c-\uff19]")
+_ONE = Decimal(1)
+_UNROUNDED = Context(prec=MAX_PREC)  # quantizing to units never rounds; built once
 
 
 def to_ascii(text: str) -> str:
     """Full-width digits and punctuation to ASCII; same length, so offsets still hold."""
-    return text.translate(_FULLWIDTH) if _NEEDS_ASCII.search(text) else text
+    if text.isascii() or _NEEDS_ASCII.search(text) is None:
+        return text
+    return text.translate(_FULLWIDTH)
 
 
 def parse_digits(raw: str, *, zero_decimal: bool = False, scaled: bool = False) -> Decimal | None:
@@ -34,9 +39,11 @@ def parse_digits(raw: str, *, zero_decimal: bool = False, scaled: bool = False) 
     ``scaled``: a scale word follows ("1.927 trillion"), so a lone separator is decimal.
     """
     s = to_ascii(raw).strip()
-    for ch in _GROUP_SPACES:
-        s = s.replace(ch, " ")
-    if " " in s:
+    if s.isdigit() and s.isascii():  # the common "2019", "103": nothing to guess
+        return Decimal(s)
+    if not _GROUP_SET.isdisjoint(s):
+        for ch in _GROUP_SPACES:
+            s = s.replace(ch, " ")
         groups = s.split(" ")
         # "1 029,00": space groups, then an optional decimal comma/dot in the last group
         last = groups[-1]
@@ -98,7 +105,7 @@ def _valid_groups(int_part: str, sep: str) -> bool:
 
 
 def _decimal(s: str) -> Decimal | None:
-    if not s or not all(c.isdigit() or c == "." for c in s) or s.count(".") > 1:
+    if not s.replace(".", "", 1).isdigit():  # digits with at most one dot
         return None
     try:
         return Decimal(s)
@@ -249,8 +256,7 @@ def normalize(value: Decimal) -> Decimal:
     "7.60%" stays 7.60: the reported precision tells how close a check must be.
     """
     if value.as_tuple().exponent > 0:  # type: ignore[operator]
-        digits = len(value.as_tuple().digits) + value.as_tuple().exponent  # type: ignore[operator]
-        return value.quantize(Decimal(1), context=Context(prec=max(28, digits + 2)))
+        return value.quantize(_ONE, context=_UNROUNDED)
     return value
 
 

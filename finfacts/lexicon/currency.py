@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 from finfacts.lexicon import cldr_currencies as cldr
 
@@ -26,9 +27,8 @@ def supplement() -> dict:
     return tomllib.loads(text)
 
 
-@dataclass(frozen=True, slots=True)
-class Form:
-    """A currency form found beside a number."""
+class Form(NamedTuple):
+    """A currency form found beside a number (a tuple: one or two are built per number)."""
 
     currency: str  # ISO code, or the DOLLAR / YEN_SIGN marker
     start: int
@@ -54,6 +54,7 @@ class CurrencyLexicon:
     scales: dict[str, int]
     qualifiers: tuple[str, ...]
     qualifier_set: frozenset[str]
+    qualifier_tails: frozenset[str]  # last words of qualifiers: a cheap "no qualifier here"
     name_heads: frozenset[str]  # first words of several-word currency names ("us", "new")
     vague_plurals: tuple[str, ...]
     digits: dict[str, int]
@@ -79,17 +80,25 @@ class CurrencyLexicon:
 
     def symbol(self, token: str) -> Form | None:
         """A symbol, dollar-prefixed symbol or million-code written as one token."""
-        if token in self.symbols:
-            return Form(self.symbols[token], 0, len(token), "symbol")
+        named = self.symbol_named(token)
+        if named is None:
+            return None
+        return Form(named[0], 0, len(token), named[1], power=named[2])
+
+    def symbol_named(self, token: str) -> tuple[str, str, int] | None:
+        """``symbol`` as (currency, kind, power), building no Form: it runs once per number."""
+        code = self.symbols.get(token)
+        if code is not None:
+            return code, "symbol", 0
         if token.endswith("$") and len(token) > 1:
             letters = token[:-1].strip(" \u00a0").upper()
             code = self.dollar_prefixes.get(letters) or (
                 letters if len(letters) == 3 and letters in self.codes else None
             )
             if code:
-                return Form(code, 0, len(token), "symbol")
+                return code, "symbol", 0
         if len(token) == 4 and token[0] == "M" and token[1:] in self.million_codes:
-            return Form(token[1:], 0, 4, "code", power=6)
+            return token[1:], "code", 6
         return None
 
 
@@ -140,6 +149,7 @@ def lexicon() -> CurrencyLexicon:
         scales=scales,
         qualifiers=qualifiers,
         qualifier_set=frozenset(q.lower() for q in qualifiers),
+        qualifier_tails=frozenset(q.lower().split(" ")[-1] for q in qualifiers),
         name_heads=frozenset(w.split()[0] for w in words if " " in w),
         vague_plurals=tuple(sup["vague"]["plurals"]),
         digits={**dict(cldr.DIGITS), "BTC": 8},
