@@ -63,7 +63,8 @@ def _alternation(names: dict[str, int]) -> str:
 
 
 @cache
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+def _patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
+    """Each reference pattern with the cues (see ``_cues``) a match of it needs."""
     months, days = _names()
     month = rf"(?P<month>{_alternation(months)})\.?"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -74,14 +75,16 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         (
             "explicit",
             re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])"),
+            ("year",),
         ),
-        ("explicit", re.compile(rf"\b{month}\s+{day},?\s+{year}\b")),
-        ("explicit", re.compile(rf"\b{day}\s+{month},?\s+{year}\b")),
-        ("month_day", re.compile(rf"\b{month}\s+{day}\b{not_amount}")),
-        ("month_day", re.compile(rf"(?<![\d.,$€£¥])\b{day}\s+{month}\b")),
+        ("explicit", re.compile(rf"\b{month}\s+{day},?\s+{year}\b"), ("year", "month")),
+        ("explicit", re.compile(rf"\b{day}\s+{month},?\s+{year}\b"), ("year", "month")),
+        ("month_day", re.compile(rf"\b{month}\s+{day}\b{not_amount}"), ("month",)),
+        ("month_day", re.compile(rf"(?<![\d.,$€£¥])\b{day}\s+{month}\b"), ("month",)),
         (
             "weekday_week",
             re.compile(rf"\b{weekday}(?:['’]s)?\s+(?:of\s+)?(?P<which>last|this|next)\s+week\b"),
+            ("day",),
         ),
         (
             "weekday",
@@ -89,9 +92,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
                 rf"(?:\b(?P<modifier>this past|last|past|next|this)\s+)?\b{weekday}\b",
                 re.IGNORECASE,
             ),
+            ("day",),
         ),
-        ("today", re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I)),
-        ("yesterday", re.compile(r"\byesterday\b", re.IGNORECASE)),
+        (
+            "today",
+            re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I),
+            (),
+        ),
+        ("yesterday", re.compile(r"\byesterday\b", re.IGNORECASE), ("day",)),
         (
             "vague",
             re.compile(
@@ -101,8 +109,37 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
                 rf"(?-i:{_alternation(months)})\b(?!\.?\s+\d)|in\s+(?:19|20)\d{{2}})\b",
                 re.IGNORECASE,
             ),
+            ("vague",),
         ),
     ]
+
+
+@cache
+def _month_names() -> re.Pattern[str]:
+    """Any month name as the reference patterns spell it (a quick test: capitals only)."""
+    return re.compile(_alternation(_names()[0]))
+
+
+_FOUR_DIGITS = re.compile(r"\d{4}")
+# Words a vague reference needs besides a month or a year, case-folded; no "i", whose
+# case-insensitive matches do not all fold to it ("session" is found by "sess").
+_VAGUE_CUES = ("week", "month", "quarter", "year", "sess", "recently")
+
+
+def _cues(sentence: str) -> set[str]:
+    """The cues of the sentence: a four-digit year, a month name, "day" (in every weekday
+    and "yesterday"), a vague reference's word; a pattern is tried only if its cues are."""
+    folded = sentence.casefold()
+    cues = set()
+    if _FOUR_DIGITS.search(sentence):
+        cues.add("year")
+    if _month_names().search(sentence):
+        cues.add("month")
+    if "day" in folded:
+        cues.add("day")
+    if cues & {"year", "month"} or any(word in folded for word in _VAGUE_CUES):
+        cues.add("vague")
+    return cues
 
 
 def _references(sentence: str) -> list[_Ref]:
@@ -110,7 +147,10 @@ def _references(sentence: str) -> list[_Ref]:
     months, days = _names()
     taken: list[tuple[int, int]] = []
     refs: list[_Ref] = []
-    for kind, pattern in _patterns():
+    cues = _cues(sentence)
+    for kind, pattern, needs in _patterns():
+        if not cues.issuperset(needs):
+            continue  # it cannot match
         for m in pattern.finditer(sentence):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
@@ -232,6 +272,8 @@ def event_session(day: date, symbol: str) -> date:
 
 @cache
 def _signoffs() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """The marker at a line start (matched only where a line starts, see ``_line_marker``)
+    and the "(" markers, each matched at its "(" (see ``_inline_marker``)."""
     text = resources.files("finfacts.lexicon").joinpath("signoffs.txt").read_text("utf-8")
     markers = [
         ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
@@ -241,12 +283,45 @@ def _signoffs() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
         parts = [re.escape(m).replace(r"\{year\}", r"(?:19|20)\d{2}") for m in items]
         return "|".join(sorted(parts, key=len, reverse=True))
 
-    at_line = re.compile(rf"^[ \t]*(?:[-–—]+[ \t]*)?(?P<m>{alternation(markers)})", re.I | re.M)
+    at_line = re.compile(rf"[ \t]*(?:[-–—]+[ \t]*)?(?P<m>{alternation(markers)})", re.I)
     paren = [m for m in markers if m.startswith("(")]
-    inline = (
-        re.compile(rf"(?<=[.!?\"”’])[ \t]+(?P<m>{alternation(paren)})", re.I) if paren else None
-    )
+    inline = re.compile(rf"(?P<m>{alternation(paren)})", re.I) if paren else None
     return at_line, inline
+
+
+def _line_marker(text: str, pattern: re.Pattern[str], pos: int) -> re.Match[str] | None:
+    """The first marker that starts a line (after spaces and dashes) at or after ``pos``;
+    only line starts are tried, which is what keeps this cheap."""
+    if pos > 0 and text[pos - 1 : pos] != "\n":
+        pos = text.find("\n", pos) + 1
+        if not pos:
+            return None
+    while True:
+        m = pattern.match(text, pos)
+        if m:
+            return m
+        pos = text.find("\n", pos) + 1
+        if not pos:
+            return None
+
+
+def _inline_marker(text: str, pattern: re.Pattern[str], pos: int) -> re.Match[str] | None:
+    """The first "(" marker after a sentence's end and spaces or tabs, the spaces starting
+    at or after ``pos``."""
+    paren = text.find("(", pos)
+    while paren != -1:
+        space = paren
+        while space > 0 and text[space - 1] in " \t":
+            space -= 1
+        if pos <= space < paren and space and text[space - 1] in _SENTENCE_END:
+            m = pattern.match(text, paren)
+            if m:
+                return m
+        paren = text.find("(", paren + 1)
+    return None
+
+
+_SENTENCE_END = '.!?"”’'
 
 
 def main_story_end(text: str, min_story_chars: int = 200) -> int:
@@ -256,12 +331,14 @@ def main_story_end(text: str, min_story_chars: int = 200) -> int:
     ``min_story_chars`` characters is an update note at the top ("(Adds ...)"), not a sign-off.
     """
     at_line, inline = _signoffs()
-    hits = [m for m in at_line.finditer(text, min_story_chars)]
+    pos = max(min_story_chars, 0)
+    hits = [_line_marker(text, at_line, pos)]
     if inline is not None:
-        hits += [m for m in inline.finditer(text, min_story_chars)]
-    if not hits:
+        hits.append(_inline_marker(text, inline, pos))
+    found = [m for m in hits if m is not None]
+    if not found:
         return len(text)
-    first = min(hits, key=lambda m: m.start("m"))
+    first = min(found, key=lambda m: m.start("m"))
     start = first.start("m")
     line_end = text.find("\n", start)
     line_end = len(text) if line_end == -1 else line_end

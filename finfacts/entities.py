@@ -14,7 +14,7 @@ import csv
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,6 +47,7 @@ _SUFFIXES: tuple[tuple[str, ...], ...] = (
     ("sa",),
     ("llc",),
 )
+_SUFFIX_TOKENS = frozenset(token for suffix in _SUFFIXES for token in suffix)
 # Tokens after which "<dot><space>" may continue a name ("Co. Ltd", "Dr. Reddy's", "U.S. Bancorp").
 _ABBREVIATIONS = frozenset({"co", "corp", "inc", "ltd", "dr", "st", "jr", "bros", "mt", "ft"})
 # Suffix tokens that are written with a trailing dot ("Corp."); the dot joins the surface.
@@ -113,6 +114,14 @@ def _norm_token(token: str) -> str:
 
 def _tokens(text: str) -> list[str]:
     return [t for t in (_norm_token(m.group()) for m in _TOKEN.finditer(text)) if t]
+
+
+def _word_tokens(word: str) -> list[str]:
+    """``_tokens`` of one word; quick for a plain ASCII word, with or without final dots."""
+    plain = word.rstrip(".")
+    if plain.isascii() and plain.isalnum():
+        return [plain.lower()]
+    return _tokens(word)
 
 
 def _strip_suffixes(tokens: list[str]) -> list[str]:
@@ -295,6 +304,13 @@ class _Table:
             if cjk
             else None
         )
+        # Every leading run of tokens of a name key: what a look-up can match at all.
+        self.prefixes = frozenset(
+            " ".join(tokens[:n])
+            for key in (*self.exact, *self.core)
+            for tokens in (key.split(" "),)
+            for n in range(1, len(tokens) + 1)
+        )
 
     def symbols(self, name: str) -> tuple[str, ...]:
         """Symbols a name can denote on its own: exact written form first, then without suffix."""
@@ -378,6 +394,42 @@ def companies() -> tuple[Company, ...]:
 def lookup(name: str) -> tuple[Company, ...]:
     """All companies a name can denote without document context ("SoftBank" → two)."""
     return _table().lookup(name)
+
+
+def name_lengths(words: Sequence[str]) -> list[int]:
+    """Every k, longest first, for which ``lookup(" ".join(words[:k]))`` may find a company.
+
+    A superset read from the table's name prefixes without a look-up, so that a caller
+    trying ever shorter runs of words skips the runs that cannot name a company; words
+    are read only while a run can still fit.
+    """
+    prefixes = _table().prefixes
+    # Per reading of the tokens (as read, and after a leading "the"): the tokens joined
+    # while they begin a name key (None after), and whether legal-form words alone follow.
+    readings = [["", True]]
+    count = 0
+    out: list[int] = []
+    for k, word in enumerate(words, 1):
+        for token in _word_tokens(word):
+            for reading in readings:
+                key = reading[0]
+                if key is not None:
+                    longer = f"{key} {token}" if key else token
+                    if longer in prefixes:
+                        reading[0] = longer
+                        continue
+                    reading[0] = None
+                if token not in _SUFFIX_TOKENS:
+                    reading[1] = False
+            if not count and token == "the":
+                readings.append(["", True])  # "The Kroger Co": the key may follow "the"
+            count += 1
+        if not any([fits for _, fits in readings]):
+            break  # no longer run fits either
+        if count:
+            out.append(k)
+    out.reverse()
+    return out
 
 
 def resolve_name(name: str) -> Company | None:
@@ -596,6 +648,18 @@ def _indices() -> dict[str, str]:
                 raise InputError(str(path), f"{written!r} already names index {table[key]}", line)
             table[key] = cells["symbol"]
     return table
+
+
+@cache
+def _index_ends() -> frozenset[str]:
+    """The last token of every index key, and the "index" a name may end with."""
+    return frozenset({key.rsplit(" ", 1)[-1] for key in _indices()} | {"index", "indices"})
+
+
+def may_end_index_name(word: str) -> bool:
+    """False when no index name can end with ``word``: a cheap test before look-ups."""
+    tokens = _word_tokens(word)
+    return not tokens or tokens[-1] in _index_ends()
 
 
 def resolve_index(mention: str) -> str | None:

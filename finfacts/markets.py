@@ -6,7 +6,7 @@ import tomllib
 import warnings
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import pandas as pd
@@ -36,6 +36,7 @@ def _suffix(symbol: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=4096)
 def exchange_for_symbol(symbol: str) -> Exchange:
     """The exchange a Yahoo symbol trades on ("6701.T" → Tokyo, "NVDA" → US)."""
     table = _table()
@@ -78,6 +79,7 @@ def calendar(mic: str):
         return xc.get_calendar(mic)
 
 
+@lru_cache(maxsize=4096)  # moves of one day share it; the calendar look-up is slow
 def session_on_or_before(day: date, mic: str) -> date:
     """The trading session of ``mic`` on ``day``, or the last one before it (weekend, holiday)."""
     cal = calendar(mic)

@@ -16,7 +16,9 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
+from operator import attrgetter
 
+from finfacts import entities
 from finfacts.lexicon.currency import supplement
 from finfacts.records import Money, Percent, Record, ShareMove
 from finfacts.sentences import Sentences
@@ -32,10 +34,17 @@ def _verbs() -> tuple[re.Pattern[str], dict[str, str]]:
             direction[phrase] = d
     for word in moves["bare"]:
         direction[word] = "bare"
-    alt = "|".join(
-        re.escape(p).replace(r"\ ", r"\s+") for p in sorted(direction, key=lambda p: (-len(p), p))
-    )
+    alt = _alternation(sorted(direction, key=lambda p: (-len(p), p)))
     return re.compile(rf"(?<![A-Za-z'’-])(?:{alt})(?![A-Za-z])"), direction
+
+
+def _alternation(phrases: list[str]) -> str:
+    """The phrases, in priority order, as a regex alternation branched on their first
+    character, so that `re` tries only the phrases that can match; a space matches any."""
+    branches: dict[str, list[str]] = {}
+    for phrase in phrases:
+        branches.setdefault(phrase[0], []).append(re.escape(phrase[1:]).replace(r"\ ", r"\s+"))
+    return "|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in branches.items())
 
 
 @cache
@@ -43,11 +52,13 @@ def _lexicon_set(key: str) -> frozenset[str]:
     return frozenset(supplement()["moves"][key])
 
 
+# Each break starts with one of [,;:\s]: leading with that class lets `re` skip words fast.
 _CLAUSE_BREAK = re.compile(
-    r"[,;]\s*(?:and\s+|but\s+|while\s+|whereas\s+|as\s+)?|:\s+|\s+[-–—]+\s+"
-    r"|\s+(?:while|whereas|but|as|after|when|with|though|although|because|since|helping"
+    r"[,;:\s](?:(?<=[,;])\s*(?:and\s+|but\s+|while\s+|whereas\s+|as\s+)?|(?<=:)\s+"
+    r"|(?<=\s)(?:\s*[-–—]+\s+"
+    r"|\s*(?:while|whereas|but|as|after|when|with|though|although|because|since|helping"
     r"|pushing|dragging|sending|led\s+by|as\s+well\s+as)\s+"
-    r"|(?<=[\d%])\s+(?:and|or)\s+|(?:(?<=changed)|(?<=flat)|(?<=steady))\s+and\s+"
+    r"|(?<=[\d%]\s)\s*(?:and|or)\s+|(?:(?<=changed\s)|(?<=flat\s)|(?<=steady\s))\s*and\s+))"
 )
 _SHARES_OF = re.compile(r"(?i)^(?:the\s+)?(?:shares?|stocks?|ADRs?)\s+(?:of|in)\s+(?P<e>.+)$")
 _POSSESSIVE_SHARES = re.compile(
@@ -64,8 +75,14 @@ _APPOSITIVE = re.compile(
     r",\s*(?:also\s+|formerly\s+)?(?:known|called|dubbed)\s+as\s+[^,]{1,60},"
     r"|\s*\((?:also\s+)?(?:known\s+as|formerly)\s+[^)]{1,60}\)"
 )
+_SHARE_WORD_END = re.compile(r"(?i)(?:shares?|stocks?|ADRs?|price)$")  # _POSSESSIVE_SHARES' end
+_LEADING_ARTICLE = re.compile(r"^(?:The|the|Its|its)\s+")
+_POSSESSIVE_END = re.compile(r"(?<=\w)['’]s$")
+_LIST_SEP = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_AND = re.compile(r"\s+and\s+")
 _LEADING_NAME = re.compile(rf"(?:The\s+)?(?P<n>{_TOKEN}(?:\s+(?:{_TOKEN}|of))*)")
-_TRAILING_FILLER = re.compile(r"(?:\s+(?:all|both|each|also|too))+$")
+_FILLERS = ("all", "both", "each", "also", "too")
+_TRAILING_FILLER = re.compile(rf"(?:\s+(?:{'|'.join(_FILLERS)}))+$")
 _PRICE_LEAD = re.compile(
     r"(?i)\s*(?:(?:higher|lower|up|down)\s+)?(?:,\s*)?(?:to\s+(?:close|end|finish|settle|trade)\s+at|to\s+(?:a\s+)?(?:"
     r"(?:record|closing|new)\s+)?(?:(?:high|low)\s+)?(?:of\s+)?|closing\s+at|at|to)\s*$"
@@ -100,8 +117,7 @@ def _next_index(records: list[Record], pos: int, reach: int) -> int | None:
     return None
 
 
-def _start(record: Record) -> int:
-    return record.start
+_start = attrgetter("start")
 
 
 def _change_after(
@@ -175,20 +191,25 @@ def attach_moves(
     """Find moves in ``text``; return all records sorted, move percents folded into moves."""
     verb_re, kind_of = _verbs()
     records = sorted(records, key=_order)
+    cues = _share_cues(text)
+    if not cues and not any(isinstance(r, Percent) for r in records):
+        return records  # no place for a move's verb, no percent to describe
     sentences = sentences or Sentences(text)
-    windows = _move_windows(text, records, sentences)
-    if not windows:
-        return _describe_percents(text, records, sentences)
+    windows = _move_windows(records, cues, sentences)
     consumed: set[int] = set()
     replaced: dict[int, Record] = {}
     moves: list[ShareMove] = []
     resolver = _Resolver(text)
     story_end = _once(lambda: _main_story_end(text))
+    generic = _lexicon_set("generic_subjects")
     for m in (m for lo, hi in windows for m in verb_re.finditer(text, lo, hi)):
-        phrase = " ".join(m.group().lower().split())
+        phrase = m.group()
         kind = kind_of.get(phrase)
-        if kind is None:
-            continue
+        if kind is None:  # "little  changed": spaced otherwise
+            phrase = " ".join(phrase.lower().split())
+            kind = kind_of.get(phrase)
+            if kind is None:
+                continue
         change = _change_after(text, records, m.end(), kind, phrase)
         if change is None or any(i in consumed for i in change.indexes):
             continue
@@ -201,7 +222,7 @@ def attach_moves(
             change.indexes = change.indexes[:1]
             change.end = records[change.indexes[0]].end
         names, hits = _resolve_all(names, resolver, text, s_lo)
-        if any(n.lower() in _lexicon_set("generic_subjects") for n in names):
+        if any(n.lower() in generic for n in names):
             continue  # "Japanese shares rose 1%": the market, not a company
         if not explicit and any(h is None for h in hits):
             if len(change.indexes) == 1:
@@ -267,20 +288,21 @@ def _subject(
     text: str, s_lo: int, verb_start: int, participle: bool = False
 ) -> tuple[list[str], bool] | None:
     """The entity names before a verb, and whether a share word/ticker made them explicit."""
-    pre = _APPOSITIVE.sub(",", text[s_lo:verb_start])
-    bounds = [0]
+    pre = text[s_lo:verb_start]
+    if "known" in pre or "called" in pre or "dubbed" in pre or "formerly" in pre:
+        pre = _APPOSITIVE.sub(",", pre)  # each appositive has one of these words
+    paren = "(" in pre
+    bounds = [0]  # where each segment starts
+    ends = []  # ... and ends, at the next break
     seps = [""]
     for m in _CLAUSE_BREAK.finditer(pre):
-        if pre.count("(", 0, m.start()) > pre.count(")", 0, m.start()):
+        if paren and pre.count("(", 0, m.start()) > pre.count(")", 0, m.start()):
             continue  # "Tata Motors (NSE: TATAMOTORS)": inside a parenthesis
+        ends.append(m.start())
         bounds.append(m.end())
         seps.append(m.group())
-    segments = [
-        pre[
-            bounds[k] : (bounds[k + 1] - len(seps[k + 1]) if k + 1 < len(bounds) else len(pre))
-        ].strip()
-        for k in range(len(bounds))
-    ]
+    ends.append(len(pre))
+    segments = [pre[lo:hi].strip() for lo, hi in zip(bounds, ends, strict=True)]
     k = len(segments) - 1
     if not segments[k] and k > 0 and participle:
         lead = _LEADING_NAME.match(segments[0])  # "The S&P 500 closed higher, rising 0.6%"
@@ -289,42 +311,48 @@ def _subject(
         k -= 1  # "Fast Retailing, the Uniqlo owner, fell": the verb follows a comma
         if segments[k][:1].islower() and k > 0 and seps[k].strip() == ",":
             k -= 1  # skip the appositive
-    chunk = _TRAILING_FILLER.sub("", segments[k])
+    chunk = segments[k]
+    if chunk.endswith(_FILLERS):
+        chunk = _TRAILING_FILLER.sub("", chunk)
     # "DBS, OCBC and UOB": earlier comma-separated names belong to the same list
     while (
         k > 0
         and seps[k].strip() == ","
         and _NAME.fullmatch(segments[k - 1] or "-")
-        and re.search(r"\s+and\s+", chunk)
+        and _AND.search(chunk)
     ):
         k -= 1
         chunk = f"{segments[k]}, {chunk}"
     if not chunk or len(chunk) > 160:
         return None
     explicit = False
-    for pattern in (_SHARES_OF, _POSSESSIVE_SHARES):
-        m = pattern.match(chunk)
-        if m:
-            chunk, explicit = m.group("e").strip(), True
-            break
-    m = _TICKER_PAREN.match(chunk)
+    m = _SHARES_OF.match(chunk)
+    if m is None and _SHARE_WORD_END.search(chunk[-7:]):  # the slow pattern only when it can
+        m = _POSSESSIVE_SHARES.match(chunk)
+    if m:
+        chunk, explicit = m.group("e").strip(), True
+    m = _TICKER_PAREN.match(chunk) if ")" in chunk[-2:] else None
     if m:
         chunk, explicit = m.group("e").strip(), True
     index = _index_suffix(chunk)
     if index:
         return [index], False
-    chunk = re.sub(r"^(?:The|the|Its|its)\s+", "", chunk)
-    chunk = re.sub(r"(?<=\w)['’]s$", "", chunk) if not explicit else chunk
-    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", chunk) if p.strip()]
+    if chunk.startswith(("The", "the", "Its", "its")):
+        chunk = _LEADING_ARTICLE.sub("", chunk)
+    if not explicit and ("'s" in chunk[-3:] or "’s" in chunk[-3:]):
+        chunk = _POSSESSIVE_END.sub("", chunk)
+    pieces = _LIST_SEP.split(chunk) if "," in chunk or "and" in chunk else [chunk]
+    parts = [p.strip() for p in pieces if p.strip()]
     if not parts or len(parts) > 6:
         return None
+    metric_words = _lexicon_set("metric_words")
     names = []
     for part in parts:
         name = part if _NAME.fullmatch(part) else None
         if name is None and len(parts) == 1:
             m = _TRAILING_NAME.search(part)  # "Its backer Toyota", "by Nissan Motor Co"
             name = m.group() if m else None
-        if name is None or name.lower() in _lexicon_set("metric_words"):
+        if name is None or name.lower() in metric_words:
             return None
         names.append(name)
     return names, explicit
@@ -333,6 +361,8 @@ def _subject(
 def _index_suffix(chunk: str) -> str | None:
     """The longest trailing words of ``chunk`` that name a market index ("broader Topix")."""
     words = chunk.split()
+    if not words or not entities.may_end_index_name(words[-1]):
+        return None
     for k in range(max(0, len(words) - 6), len(words)):
         candidate = " ".join(words[k:])
         first = words[k]
@@ -347,8 +377,8 @@ def _resolve_all(names: list[str], resolver, text: str, s_lo: int):
     """Resolve each name; a long unknown name may end in a known one ("Hon Hai ... Nissan")."""
     out_names, hits = [], []
     for name in names:
-        hit = resolver(name, text.find(name, s_lo))
         at = text.find(name, s_lo)
+        hit = resolver(name, at)
         if text.startswith(("'s", "’s"), at + len(name)):
             whole = text[at : at + len(name) + 2]  # "McDonald's" keeps its possessive
             named = resolver(whole, at)
@@ -403,18 +433,45 @@ def _main_story_end(text: str) -> int:
     return main_story_end(text)
 
 
-def _order(r: Record) -> tuple[int, int, str]:
-    return (r.start, r.end, r.kind)
+_order = attrgetter("start", "end", "kind")  # records in text order
 
 
-_SHARE_CUES = ("share", "stock", "Share", "Stock", "ADR", "changed", "unchanged", "flat", "steady")
+# Share words and flat-move words, each found by a key and what must stand just before
+# it, the first that does: "hare" finds "share" and "Share" in one pass over the text, and
+# "changed" finds "unchanged" too (whose window holds that of its "changed").
+_SHARE_CUES = (
+    ("hare", ("s", "S")),
+    ("tock", ("s", "S")),
+    ("ADR", ("",)),
+    ("changed", ("un", "")),
+    ("flat", ("",)),
+    ("steady", ("",)),
+)
 
 
 _BEFORE_FIGURE = 48  # a move's verb stands this close before its figure
 _AFTER_CUE = 90  # ... and this close after a share word ("Shares of X ... rose")
 
 
-def _move_windows(text: str, records: list[Record], sentences: Sentences) -> list[tuple[int, int]]:
+def _share_cues(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the share words and flat-move words in the text."""
+    cues = []
+    for key, leads in _SHARE_CUES:
+        i = text.find(key)
+        while i != -1:
+            end = i + len(key)
+            for lead in leads:
+                start = i - len(lead)
+                if start >= 0 and text.startswith(lead, start):
+                    cues.append((start, end))
+                    break
+            i = text.find(key, end)
+    return cues
+
+
+def _move_windows(
+    records: list[Record], cues: list[tuple[int, int]], sentences: Sentences
+) -> list[tuple[int, int]]:
     """Stretches of text that can hold a move's verb: just before a percent figure, around a
     share word or a "little changed" — each kept inside its sentence."""
     spans = []
@@ -422,12 +479,9 @@ def _move_windows(text: str, records: list[Record], sentences: Sentences) -> lis
         if isinstance(r, Percent):
             lo = max(sentences.span(r.start, r.end)[0], r.start - _BEFORE_FIGURE)
             spans.append((lo, r.start))
-    for cue in _SHARE_CUES:
-        i = text.find(cue)
-        while i != -1:
-            lo, hi = sentences.span(i, i + len(cue))
-            spans.append((max(lo, i - 24), min(hi, i + len(cue) + _AFTER_CUE)))
-            i = text.find(cue, i + len(cue))
+    for start, end in cues:
+        lo, hi = sentences.span(start, end)
+        spans.append((max(lo, start - 24), min(hi, end + _AFTER_CUE)))
     merged: list[tuple[int, int]] = []
     for lo, hi in sorted(spans):
         if merged and lo <= merged[-1][1]:
@@ -456,14 +510,24 @@ _LEADING_DETERMINERS = re.compile(r"(?i)^(?:(?:the|a|an|its|their|his|her)\s+)+"
 
 
 @cache
-def _metric_verb_re() -> re.Pattern[str]:
+def _metric_verb_re() -> tuple[re.Pattern[str], frozenset[str]]:
+    """The "<metric> <verb> [by] [about]" pattern at the end of a text, and the last words
+    its matches can end with (the pattern is slow to search, the last word quick to test)."""
     moves = supplement()["moves"]
     verbs = {v for key in ("up", "down", "flat", "neutral", "metric_verbs") for v in moves[key]}
-    alt = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(verbs, key=len)[::-1])
-    return re.compile(
+    alt = _alternation(sorted(verbs, key=len)[::-1])
+    pattern = re.compile(
         rf"(?P<np>[A-Za-z][\w'’ &.-]{{0,80}}?)\s+(?:{alt})\s+(?:by\s+|to\s+|at\s+)?"
         r"(?:about\s+|around\s+|nearly\s+|almost\s+|some\s+)?$"
     )
+    ends = {v.split()[-1] for v in verbs} | {"by", "to", "at"} | _APPROX_WORDS
+    return pattern, frozenset(ends)
+
+
+_APPROX_WORDS = frozenset({"about", "around", "nearly", "almost", "some"})
+# The last word a match of _TRANSITIVE (any case) or _NOUN_OF can end with.
+_TRANSITIVE_ENDS = frozenset({"to", "by", "at", "of", "about", "around"})
+_NOUN_OF_ENDS = frozenset({"of", "to", "as", "than", "least"}) | _APPROX_WORDS
 
 
 def _subject_phrase(raw: str) -> str | None:
@@ -491,16 +555,19 @@ def _describe_percents(
             about = None
             lo = (sentences or Sentences(text)).span(r.start, r.end)[0]
             before = text[lo : r.start]
-            m = _TRANSITIVE.search(before)
+            words = before.rsplit(None, 1)
+            last = words[-1] if words else ""  # each pattern below needs a certain last word
+            m = _TRANSITIVE.search(before) if last.lower() in _TRANSITIVE_ENDS else None
             if m:
                 about = _LEADING_DETERMINERS.sub("", m.group("np")).lower()
             else:
-                m = _metric_verb_re().search(before)
+                metric, metric_ends = _metric_verb_re()
+                m = metric.search(before) if last in metric_ends else None
                 if m:
                     about = _subject_phrase(m.group("np"))
             if about is None:
-                m = _NOUN_OF.search(before)  # "tariffs of up to 25%", "a stake of 12%"
-                about = _subject_phrase(m.group("np")) if m else None
+                m = _NOUN_OF.search(before) if last in _NOUN_OF_ENDS else None
+                about = _subject_phrase(m.group("np")) if m else None  # "tariffs of up to 25%"
             if about is None:
                 m = _FOLLOWING_NOUNS.match(text, r.end)
                 about = m.group("np") if m else None
@@ -539,15 +606,11 @@ def _resolve_day(sentence: str, published: date | None, near: int) -> date | Non
 
 @lru_cache(maxsize=8192)
 def _index_symbol(mention: str) -> str | None:
-    from finfacts import entities
-
     return entities.resolve_index(mention)
 
 
 def _companies_named(mention: str):
     """``entities.lookup`` memoised per company table (a registration makes a new table)."""
-    from finfacts import entities
-
     key = (entities._table(), mention)  # the table object itself: a new table, new entries
     found = _LOOKUPS.get(key)
     if found is None:
@@ -567,8 +630,6 @@ def _earlier_names(text: str, mention: str, offset: int):
     "SoftBank" resolves to the "SoftBank Corp." the story named earlier; reading only the
     places where "SoftBank" occurs keeps this cheap on long documents.
     """
-    from finfacts import entities
-
     first = mention.split()[0] if mention.split() else mention
     found = []
     i = text.find(first)
@@ -599,26 +660,30 @@ class _Resolver:
     def __init__(self, text: str):
         self.text = text
         self.memo: dict[tuple[str, int], _Hit | None] = {}
-        self.fuller: dict[str, list] = {}
+        self.fuller: dict[str, tuple[list, int]] = {}  # found so far, next occurrence
         self.scans: dict[str, object] = {}
 
-    def _fuller(self, mention: str) -> list:
-        """(offset, company) of every longer name starting with ``mention`` (read once)."""
-        if mention not in self.fuller:
-            self.fuller[mention] = _fuller_names(self.text, mention)
-        return self.fuller[mention]
+    def _fuller(self, mention: str, offset: int) -> list:
+        """(offset, company) of the longer names starting with ``mention`` up to ``offset``
+        at least; the text is read once, and only as far as asked."""
+        found, at = self.fuller.get(mention) or ([], self.text.find(mention))
+        if at != -1 and at < offset:
+            at = _fuller_names(self.text, mention, at, offset, found)
+            self.fuller[mention] = (found, at)
+        return found
 
     def __call__(self, mention: str, offset: int) -> _Hit | None:
         key = (mention, offset)
-        if key not in self.memo:
-            self.memo[key] = self._resolve(mention, max(offset, 0))
-        return self.memo[key]
+        if key in self.memo:
+            return self.memo[key]
+        hit = self.memo[key] = self._resolve(mention, max(offset, 0))
+        return hit
 
     def _resolve(self, mention: str, offset: int) -> _Hit | None:
         index = _index_symbol(mention)
         if index:
             return _Hit(mention, index, None, True)
-        fuller = {c.symbol: c for at, c in self._fuller(mention) if at < offset}
+        fuller = {c.symbol: c for at, c in self._fuller(mention, offset) if at < offset}
         if len(fuller) == 1:
             company = next(iter(fuller.values()))
             return _Hit(company.name, company.symbol, company.exchange, False)
@@ -661,19 +726,20 @@ class _Resolver:
 _NAME_WORD = re.compile(r"[\w&.'’-]+")
 
 
-def _fuller_names(text: str, mention: str) -> list:
-    """(offset, company) where the story writes a longer name that starts with ``mention``
-    ("Mitsui Fudosan Co." for "Mitsui"), in text order."""
-    found = []
+def _fuller_names(text: str, mention: str, i: int, end: int, found: list) -> int:
+    """Add to ``found`` (offset, company) where the story writes a longer name that starts
+    with ``mention`` ("Mitsui Fudosan Co." for "Mitsui"), reading its occurrences from ``i``
+    up to ``end``; return the next occurrence (-1 for none)."""
     n = len(mention.split())
-    i = text.find(mention)
-    while i != -1:
+    while i != -1 and i < end:
         if i == 0 or not text[i - 1].isalnum():
             words = _NAME_WORD.findall(text, i, min(len(text), i + _NAME_REACH))[: n + 4]
-            for k in range(len(words), n, -1):
+            for k in entities.name_lengths(words):  # longest first; skips runs naming nothing
+                if k <= n:
+                    break
                 candidates = _companies_named(" ".join(words[:k]).rstrip(".,"))
                 if len(candidates) == 1:
                     found.append((i, candidates[0]))
                     break
         i = text.find(mention, i + len(mention))
-    return found
+    return i
