@@ -385,15 +385,18 @@ def _pct_unit(m: re.Match[str]) -> str:
     return "percent"
 
 
+_PCT_SIGNS = frozenset("%％")  # no scale word starts with one: "7.6%" skips scale_re
+
+
 def _read_side(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int = 0) -> _Side | None:
     """Scale, currency and unit around the number ``t[s:e]``; None for a non-amount."""
     side = _Side(s, e, t[s:e], 0, e, s)
     pos = e
-    m = lex.scale_re.match(t, pos)
+    m = lex.scale_re.match(t, pos) if t[pos : pos + 1] not in _PCT_SIGNS else None
     if m:
         side.power = _scale_power(lex, m.group())
         pos = m.end()
-    if pos < len(t) and t[pos] in "%％":  # the common "7.6%": no currency to look for
+    if pos < len(t) and t[pos] in _PCT_SIGNS:  # the common "7.6%": no currency to look for
         side.pct_unit, pos = "percent", pos + 1
         pre = None
     else:
@@ -512,9 +515,35 @@ def _scan_re() -> re.Pattern[str]:
     return re.compile(f"{first}(?:(?<=\\d){_NUM_TAIL})?")
 
 
-def _scan(text: str) -> tuple[list[tuple[int, int]], bool, bool]:
-    """Digit-run spans of ``text``, whether it needs to_ascii, whether it may hold CJK amounts."""
-    astral = not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
+_ASCII_BYTES = bytes(range(128))
+# for raw.translate: "0" at every ASCII digit, a space elsewhere
+_DIGIT_MARKS = bytes(0x30 if 0x30 <= c <= 0x39 else 0x20 for c in range(256))
+_SCAN_SPECIAL = re.compile(f"[\\d{_FULL_WIDTH}{_CJK_CUE_CHARS}]")
+
+
+def _scan(text: str, raw: bytes) -> tuple[list[tuple[int, int]], bool, bool]:
+    """Digit-run spans of ``text``, whether it needs to_ascii, whether it may hold CJK amounts.
+
+    ``raw``: ``text`` encoded as ASCII with replacements. Most texts have only ASCII digits:
+    their runs start where ``raw`` has a digit, which C-level byte searches find quickly.
+    """
+    if not text.isascii():
+        others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+        if _SCAN_SPECIAL.search(others.decode("utf-8", "surrogatepass")):
+            return _scan_unicode(text)
+    runs = []
+    marks = raw.translate(_DIGIT_MARKS)
+    s = marks.find(b"0")
+    while s >= 0:
+        e = NUM_RE.match(text, s).end()  # an ASCII digit: always a match
+        runs.append((s, e))
+        s = marks.find(b"0", e)
+    return runs, False, False
+
+
+def _scan_unicode(text: str) -> tuple[list[tuple[int, int]], bool, bool]:
+    """``_scan`` for a text with non-ASCII digits, full-width characters or CJK currency."""
+    astral = len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
     if astral:  # the BMP class would miss astral digits
         runs = [m.span() for m in NUM_RE.finditer(text)]
         return runs, to_ascii(text) is not text, _CJK_CUE.search(text) is not None
@@ -524,7 +553,7 @@ def _scan(text: str) -> tuple[list[tuple[int, int]], bool, bool]:
         s, e = m.span()
         if text[s].isdecimal():
             runs.append((s, e))
-            if not fold and not text.isascii():
+            if not fold:
                 run = text[s:e]
                 fold = to_ascii(run) is not run  # "１，０００"
         elif text[s] in _CJK_CUE_CHARS:
@@ -877,11 +906,13 @@ def _cues() -> _Cues:
     )
 
 
-def word_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
-    """Vague ("billions of dollars") and written-out ("two trillion yen") amounts in ``t``."""
+def word_amounts(t: str, raw: bytes, lex: CurrencyLexicon) -> list[Amount]:
+    """Vague ("billions of dollars") and written-out ("two trillion yen") amounts in ``t``.
+
+    ``raw``: ``t`` encoded as ASCII with replacements (offsets as in ``t``).
+    """
     if "\u0130" in t:
         return []  # the one character whose lower case is longer: offsets would shift
-    raw = t.encode("ascii", "replace")
     if "\u212a" in t:
         # rare: a Kelvin sign lower-cases to "k", which the ASCII cue scan cannot see;
         # then every head and plural is tried
@@ -1161,12 +1192,16 @@ def cjk_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
 def all_amounts(text: str) -> list[Amount]:
     """Every money and percent candidate in ``text``, non-overlapping, in text order."""
     lex = lexicon()
-    runs, fold, cjk = _scan(text)
-    t = to_ascii(text) if fold else text  # same length: the spans still hold
+    raw = text.encode("ascii", "replace")  # offset for offset: non-ASCII characters read "?"
+    runs, fold, cjk = _scan(text, raw)
+    t = text
+    if fold:  # same length: the spans still hold
+        t = to_ascii(text)
+        raw = t.encode("ascii", "replace")
     candidates = numeric_amounts(t, lex, runs)
     if cjk:
         candidates.extend(cjk_amounts(t, lex))
-    candidates.extend(word_amounts(t, lex))
+    candidates.extend(word_amounts(t, raw, lex))
     candidates.sort(key=lambda a: (a.start, -(a.end - a.start)))
     out: list[Amount] = []
     last_end = -1
@@ -1177,7 +1212,7 @@ def all_amounts(text: str) -> list[Amount]:
         elif out and a.end > out[-1].end and a.start <= out[-1].start:
             out[-1] = a
             last_end = a.end
-    if "://" in t or "www." in t:
+    if b"://" in raw or b"www." in raw:
         urls = [m.span() for m in _URL_RE.finditer(t)]
         out = [a for a in out if not any(s <= a.start < e for s, e in urls)]
     merged = merge_compounds(t, out, lex)

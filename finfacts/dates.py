@@ -271,13 +271,28 @@ def event_session(day: date, symbol: str) -> date:
 
 
 @cache
+def _markers() -> tuple[str, ...]:
+    """The sign-off markers of ``finfacts/lexicon/signoffs.txt``."""
+    text = resources.files("finfacts.lexicon").joinpath("signoffs.txt").read_text("utf-8")
+    return tuple(
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    )
+
+
+@cache
+def _line_leads() -> frozenset[str]:
+    """The ASCII characters a sign-off line can start with: spaces, a dash, or a marker's
+    first character in either case; a line starting otherwise is not tried."""
+    firsts = {m[0] for m in _markers()}
+    cased = {f for c in firsts for f in (c, c.lower(), c.upper(), c.casefold())}
+    return frozenset({" ", "\t", "-"} | cased)
+
+
+@cache
 def _signoffs() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
     """The marker at a line start (matched only where a line starts, see ``_line_marker``)
     and the "(" markers, each matched at its "(" (see ``_inline_marker``)."""
-    text = resources.files("finfacts.lexicon").joinpath("signoffs.txt").read_text("utf-8")
-    markers = [
-        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
-    ]
+    markers = list(_markers())
 
     def alternation(items: list[str]) -> str:
         parts = [re.escape(m).replace(r"\{year\}", r"(?:19|20)\d{2}") for m in items]
@@ -291,15 +306,19 @@ def _signoffs() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
 
 def _line_marker(text: str, pattern: re.Pattern[str], pos: int) -> re.Match[str] | None:
     """The first marker that starts a line (after spaces and dashes) at or after ``pos``;
-    only line starts are tried, which is what keeps this cheap."""
+    only line starts are tried, and of them only those a marker can start (a non-ASCII
+    character always is), which is what keeps this cheap."""
+    leads = _line_leads()
     if pos > 0 and text[pos - 1 : pos] != "\n":
         pos = text.find("\n", pos) + 1
         if not pos:
             return None
     while True:
-        m = pattern.match(text, pos)
-        if m:
-            return m
+        lead = text[pos : pos + 1]
+        if lead in leads or not lead.isascii():
+            m = pattern.match(text, pos)
+            if m:
+                return m
         pos = text.find("\n", pos) + 1
         if not pos:
             return None

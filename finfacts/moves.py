@@ -255,11 +255,11 @@ def attach_moves(
             end = records[figure].end if figure is not None else m.end()
             moves.append(
                 ShareMove(
-                    doc_id=doc_id,
-                    start=start,
-                    end=end,
-                    surface=text[start:end],
-                    sentence=sentence,
+                    doc_id,
+                    start,
+                    end,
+                    text[start:end],
+                    sentence,
                     entity=name,
                     change_pct=value,
                     direction=change.direction,  # type: ignore[arg-type]
@@ -586,7 +586,7 @@ def _event_date(
 
     if start >= story_end:
         return None
-    day = _resolve_day(sentence, published, near)
+    day = dates.resolve(sentence, published, near=near)
     if day is None:
         return None
     if hit is not None and hit.symbol:
@@ -595,13 +595,6 @@ def _event_date(
         except (KeyError, ValueError):
             return day
     return day
-
-
-@lru_cache(maxsize=8192)
-def _resolve_day(sentence: str, published: date | None, near: int) -> date | None:
-    from finfacts import dates
-
-    return dates.resolve(sentence, published, near=near)
 
 
 @lru_cache(maxsize=8192)
