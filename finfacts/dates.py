@@ -237,19 +237,33 @@ def explain(sentence: str, published: date | None, near: int | None = None) -> D
     sentence), the first one after it ("rose 2% on Tuesday"), else the last one before it.
     With no reference the publication date applies.
     """
-    refs = _references(sentence)
-    specific = [r for r in refs if r.kind != "vague"]
-    if specific:
-        chosen = specific[0]
-        if near is not None:
-            after = [r for r in specific if r.start >= near]
-            chosen = after[0] if after else specific[-1]
-        return _apply(chosen, published)
-    if refs:
-        return _apply(refs[0], published)
-    if published is None:
-        return DateResolution(None, "none", None, "no date reference and no publication date")
-    return DateResolution(published, "published", None, "no date reference: publication date")
+    return SentenceDates(sentence).explain(published, near)
+
+
+class SentenceDates:
+    """The date references of one sentence, read once: a sentence with several moves is
+    resolved for each verb in it without reading it again."""
+
+    __slots__ = ("_refs",)
+
+    def __init__(self, sentence: str):
+        self._refs = _references(sentence)
+
+    def explain(self, published: date | None, near: int | None = None) -> DateResolution:
+        """:func:`explain` of the sentence, for a verb at ``near``."""
+        refs = self._refs
+        specific = [r for r in refs if r.kind != "vague"]
+        if specific:
+            chosen = specific[0]
+            if near is not None:
+                after = [r for r in specific if r.start >= near]
+                chosen = after[0] if after else specific[-1]
+            return _apply(chosen, published)
+        if refs:
+            return _apply(refs[0], published)
+        if published is None:
+            return DateResolution(None, "none", None, "no date reference and no publication date")
+        return DateResolution(published, "published", None, "no date reference: publication date")
 
 
 def resolve(sentence: str, published: date | None, near: int | None = None) -> date | None:

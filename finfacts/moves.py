@@ -16,12 +16,17 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
+from itertools import islice
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from finfacts import entities
 from finfacts.lexicon.currency import supplement
 from finfacts.records import Money, Percent, Record, ShareMove
 from finfacts.sentences import Sentences
+
+if TYPE_CHECKING:
+    from finfacts.dates import SentenceDates
 
 
 @cache
@@ -200,7 +205,7 @@ def attach_moves(
     replaced: dict[int, Record] = {}
     moves: list[ShareMove] = []
     resolver = _Resolver(text)
-    story_end = _once(lambda: _main_story_end(text))
+    event_date = _EventDates(text, published)
     generic = _lexicon_set("generic_subjects")
     for m in (m for lo, hi in windows for m in verb_re.finditer(text, lo, hi)):
         phrase = m.group()
@@ -270,9 +275,7 @@ def attach_moves(
                     approx=change.approx,
                     price=price,
                     price_currency=currency,
-                    event_date=_event_date(
-                        story_end(), start, sentence, published, hit, m.start() - s_lo
-                    ),
+                    event_date=event_date(start, s_lo, s_hi, hit, m.start() - s_lo),
                 )
             )
     out: list[Record] = []
@@ -413,24 +416,6 @@ def _note_metric(
     words = re.findall(r"[A-Za-z][\w'’-]*", chunk)
     if words:
         replaced[index] = replace(pct, about=" ".join(words[-3:]).lower())
-
-
-def _once(compute):
-    """A memo of one value computed on first call (per document)."""
-    box: list = []
-
-    def get():
-        if not box:
-            box.append(compute())
-        return box[0]
-
-    return get
-
-
-def _main_story_end(text: str) -> int:
-    from finfacts.dates import main_story_end
-
-    return main_story_end(text)
 
 
 _order = attrgetter("start", "end", "kind")  # records in text order
@@ -577,24 +562,35 @@ def _describe_percents(
     return out
 
 
-def _event_date(
-    story_end: int, start: int, sentence: str, published: date | None, hit, near: int
-) -> date | None:
-    """The trading session of the move: the sentence's date (nearest the verb), else the
-    publication date, on the company's exchange; None after the story's sign-off."""
-    from finfacts import dates
+class _EventDates:
+    """The trading sessions of one document's moves: the sentence's date (nearest the verb),
+    else the publication date, on the company's exchange; None after the story's sign-off.
+    The sign-off is found once, and each sentence's date references are read once."""
 
-    if start >= story_end:
-        return None
-    day = dates.resolve(sentence, published, near=near)
-    if day is None:
-        return None
-    if hit is not None and hit.symbol:
-        try:
-            return dates.event_session(day, hit.symbol)
-        except (KeyError, ValueError):
-            return day
-    return day
+    def __init__(self, text: str, published: date | None):
+        self.text, self.published = text, published
+        self.story_end: int | None = None
+        self.sentences: dict[tuple[int, int], SentenceDates] = {}  # by (start, end)
+
+    def __call__(self, start: int, s_lo: int, s_hi: int, hit, near: int) -> date | None:
+        from finfacts import dates
+
+        if self.story_end is None:
+            self.story_end = dates.main_story_end(self.text)
+        if start >= self.story_end:
+            return None
+        refs = self.sentences.get((s_lo, s_hi))
+        if refs is None:
+            refs = self.sentences[s_lo, s_hi] = dates.SentenceDates(self.text[s_lo:s_hi])
+        day = refs.explain(self.published, near).date
+        if day is None:
+            return None
+        if hit is not None and hit.symbol:
+            try:
+                return dates.event_session(day, hit.symbol)
+            except (KeyError, ValueError):
+                return day
+        return day
 
 
 @lru_cache(maxsize=8192)
@@ -726,7 +722,8 @@ def _fuller_names(text: str, mention: str, i: int, end: int, found: list) -> int
     n = len(mention.split())
     while i != -1 and i < end:
         if i == 0 or not text[i - 1].isalnum():
-            words = _NAME_WORD.findall(text, i, min(len(text), i + _NAME_REACH))[: n + 4]
+            reach = _NAME_WORD.finditer(text, i, min(len(text), i + _NAME_REACH))
+            words = [w.group() for w in islice(reach, n + 4)]  # only the words tried below
             for k in entities.name_lengths(words):  # longest first; skips runs naming nothing
                 if k <= n:
                     break
