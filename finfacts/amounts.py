@@ -326,19 +326,9 @@ def prefix_at(t: str, s: int, lex: CurrencyLexicon) -> tuple[Form, bool] | None:
         named = lex.symbol_named(token[:-1])
     if named is not None:
         if token in ("$", "＄"):
-            # "c $ 16.4", "hk $ 10", "aud$ 15": letters before the dollar sign
-            m = _LETTERS_BEFORE_DOLLAR.search(t[max(0, k - 6) : k])
-            if m and m.group(2) and m.group(1).lower() in ("a", "i"):
-                m = None  # "a $10 million": the article, not A$
-            if m:
-                letters = m.group(1).upper()
-                code = lex.dollar_prefixes.get(letters) or (
-                    letters if len(letters) == 3 and letters in lex.codes else None
-                )
-                if code:
-                    return Form(
-                        code, k - len(t[max(0, k - 6) : k]) + m.start(1), end, "symbol"
-                    ), neg
+            lettered = _lettered_dollar(t, k, lex)
+            if lettered is not None:
+                return Form(lettered[0], lettered[1], end, "symbol"), neg
         return Form(named[0], k, end, named[1], named[2]), neg
     code = lex.code(token)
     if code:
@@ -358,6 +348,21 @@ def prefix_at(t: str, s: int, lex: CurrencyLexicon) -> tuple[Form, bool] | None:
 
 
 _LETTERS_BEFORE_DOLLAR = re.compile(r"(?<![A-Za-z])([A-Za-z.]{1,4})([ \u00a0]?)$")
+
+
+def _lettered_dollar(t: str, k: int, lex: CurrencyLexicon) -> tuple[str, int] | None:
+    """The code and start of letters before a dollar sign at ``k`` ("c $ 16.4", "aud$ 15")."""
+    window = t[max(0, k - 6) : k]
+    m = _LETTERS_BEFORE_DOLLAR.search(window)
+    if m is None or (m.group(2) and m.group(1).lower() in ("a", "i")):
+        return None  # "a $10 million": the article, not A$
+    letters = m.group(1).upper()
+    code = lex.dollar_prefixes.get(letters) or (
+        letters if len(letters) == 3 and letters in lex.codes else None
+    )
+    return (code, k - len(window) + m.start(1)) if code else None
+
+
 _WORD_AND_SPACES = re.compile(r"([A-Za-z.]+)[ \u00a0]+$")
 
 
@@ -486,22 +491,30 @@ def _is_year(raw: str) -> bool:
     return len(raw) == 4 and raw.isdigit() and 1800 <= int(raw) <= 2100
 
 
-def _value(side: _Side, lex: CurrencyLexicon) -> Decimal | None:
-    code = side.currency
+def _value(
+    raw: str,
+    currency: str | None,
+    power: int,
+    lex: CurrencyLexicon,
+    divisor: int = 1,
+    negative: bool = False,
+) -> Decimal | None:
+    """The value of the digits ``raw`` with their scale, sub-unit and sign applied."""
+    code = currency
     if code == YEN_SIGN:
         code = "JPY"
     elif code == DOLLAR:
         code = "USD"
-    value = parse_digits(side.raw, zero_decimal=lex.minor_digits(code) == 0, scaled=side.power > 0)
+    value = parse_digits(raw, zero_decimal=lex.minor_digits(code) == 0, scaled=power > 0)
     if value is None:
         return None
-    if not (side.power or side.divisor != 1 or side.negative):
+    if not (power or divisor != 1 or negative):
         return value  # digits as written: already positional
-    if side.power:
-        value = value.scaleb(side.power)
-    if side.divisor != 1:
-        value = value / side.divisor
-    if side.negative:
+    if power:
+        value = value.scaleb(power)
+    if divisor != 1:
+        value = value / divisor
+    if negative:
         value = -value
     return normalize(value)
 
@@ -579,8 +592,8 @@ def numeric_amounts(t: str, lex: CurrencyLexicon, runs: list[tuple[int, int]]) -
         raw = t[s:e]
         if not _GROUP_CHARS.isdisjoint(raw) and parse_digits(raw) is None:
             e = s + len(_GROUP_SPLIT.split(raw, 1)[0])
-        amount = None
-        if not _plain_number(t, s, e, lex):
+        amount = _common_amount(t, s, e, lex, consumed)
+        if amount is None and not _plain_number(t, s, e, lex):
             side = _read_side(t, s, e, lex, floor=consumed)
             if side is not None:
                 amount = _amount_from(t, side, lex)
@@ -593,6 +606,158 @@ def numeric_amounts(t: str, lex: CurrencyLexicon, runs: list[tuple[int, int]]) -
         out.append(amount)
         consumed = amount.end
     return out
+
+
+# ---------------------------------------------------------------- fast path: common shapes
+
+_FAST_PREFIX_MAX = 5  # the longest token _prefix_forms holds ("NZD$", "U.S.$")
+_FAST_BOUNDARY = frozenset(" \t\n\r(")  # before a number: no sign, no glued word
+_DIGIT = re.compile(r"\d")
+_LOWER_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz")
+_SCALE_STARTS = frozenset(" \u00a0-")  # what scale_re starts with, letters aside
+
+
+@dataclass(frozen=True, slots=True)
+class _PrefixForms:
+    """Currency tokens read the same before any number: token -> (currency, form kind)."""
+
+    forms: dict[str, tuple[str, str]]
+    last_chars: frozenset[str]  # a cheap "no such token ends here"
+
+
+@cache
+def _prefix_forms() -> _PrefixForms:
+    """Symbols and codes that prefix_at reads with no look at their context, built once."""
+    # left out: the dollar signs (letters before them may name the dollar, handled apart),
+    # currency words (the word before them matters), million codes and guarded codes
+    lex = lexicon()
+    forms: dict[str, tuple[str, str]] = {}
+    tokens = [*lex.symbols, *(f"{p}$" for p in lex.dollar_prefixes), *lex.codes]
+    for token in tokens:
+        if (
+            len(token) > _FAST_PREFIX_MAX
+            or token in ("$", "＄")
+            or any(c.isspace() or c.isdigit() or c in _RANGE_CUT_SET for c in token)
+            or token[0] in "([{\"'“‘-\u2212\u2013\u2014"
+            or token.endswith(":")
+            or token[-1] in _LOWER_ASCII
+        ):
+            continue  # prefix_at trims it, or it ends like a word ("Rs"): not worth a look
+        edge = token.strip(_TOKEN_EDGE)
+        if edge and edge.isalpha() and edge.isascii() and edge.lower() not in lex.prefix_tokens:
+            continue  # _plain_number would call the number plain
+        named = lex.symbol_named(token)
+        if named is None and token.endswith("."):
+            named = lex.symbol_named(token[:-1])
+        if named is not None:
+            if named[2] == 0:
+                forms[token] = (named[0], named[1])
+        elif (code := lex.code(token)) and code not in lex.guarded_codes:
+            forms[token] = (code, "code")
+    forms["$"] = forms["＄"] = (DOLLAR, "symbol")
+    return _PrefixForms(forms, frozenset(token[-1] for token in forms))
+
+
+def _common_amount(t: str, s: int, e: int, lex: CurrencyLexicon, floor: int) -> Amount | None:
+    """Fast path for the commonest shapes, or None to take the general path.
+
+    "7.6%", "25 percent", "US$2.7 billion", "¥1,927", "INR 103 billion": the Amount
+    _read_side and _amount_from would build, read straight from look-ups at the number when
+    nothing unusual is beside it (no sign, no range partner, no sub-unit, no guarded code,
+    no currency word); qualifiers are read as usual.
+    """
+    nxt = t[e : e + 1]
+    if nxt == "%" or (nxt == " " and t.startswith("percent", e + 1)):
+        return _common_percent(t, s, e, lex)
+    j = s - 1 if s and t[s - 1] == " " else s
+    forms = _prefix_forms()
+    if j < 1 or t[j - 1] not in forms.last_chars:
+        return None
+    lo = max(0, j - _FAST_PREFIX_MAX - 1)
+    k = max(t.rfind(" ", lo, j), t.rfind("(", lo, j)) + 1  # the token starts after either
+    if k == 0 and lo > 0:
+        return None  # a longer token, or one after a line break: the general path reads it
+    form = forms.forms.get(t[k:j])
+    if form is None or k < floor:
+        return None
+    currency, start = form[0], k
+    if currency == DOLLAR:
+        lettered = _lettered_dollar(t, k, lex)
+        if lettered is not None:
+            currency, start = lettered
+            if start < floor:
+                return None
+    pos, power = e, 0
+    if t[e : e + 1] in _SCALE_STARTS or t[e : e + 1].isalpha():
+        m = lex.scale_re.match(t, e)
+        if m:
+            pos, power = m.end(), _scale_power(lex, m.group())
+    if PCT_RE.match(t, pos) or _range_may_follow(t, pos):
+        return None
+    return _common_built(t, "money", start, pos, s, e, currency, power, lex)
+
+
+def _common_percent(t: str, s: int, e: int, lex: CurrencyLexicon) -> Amount | None:
+    """The fast path's "7.6%" and "25 percent" after a space, a bracket or a line break."""
+    if s == 0 or t[s - 1] not in _FAST_BOUNDARY:
+        return None
+    if t[e] == "%":
+        end = e + 1
+    else:
+        end = e + 8  # " percent"
+        if t[end : end + 1] not in ("", " ", "\n", ",", ".", ";", ":", ")"):
+            return None  # "percentage", "percent-owned": PCT_RE and suffix_at decide
+        if t[s - 1] == " ":  # prefix_at reads the word before: a plain word is no currency
+            word = _word_before(t, s)
+            if word is None or word[1] + len(word[0]) != s - 1 or s - 1 - word[1] > 12:
+                return None
+            w, ws = word
+            if not (w.isascii() and w.isalpha()) or w in lex.prefix_tokens:
+                return None
+            if ws and not t[ws - 1].isspace():
+                return None
+    if _range_may_follow(t, end):
+        return None
+    return _common_built(t, "percent", s, end, s, e, None, 0, lex)
+
+
+def _range_may_follow(t: str, pos: int) -> bool:
+    """True when a range connector and a number within reach follow ``pos`` ("-2", " to $2")."""
+    m = _RANGE_CONN.match(t, pos)
+    return m is not None and _DIGIT.search(t, m.end(), m.end() + 6) is not None
+
+
+def _common_built(
+    t: str,
+    kind: str,
+    start: int,
+    end: int,
+    s: int,
+    e: int,
+    currency: str | None,
+    power: int,
+    lex: CurrencyLexicon,
+) -> Amount | None:
+    """The fast path's Amount, unless a sign word or unparsable digits call for the general one."""
+    if start and is_dash(t[start - 1]):
+        return None  # "-$5 million": a negative amount
+    before = _word_before(t, start)
+    if before is not None and before[0] in _SIGN_WORDS:
+        return None
+    raw = t[s:e]
+    value = _value(raw, currency, power, lex)
+    if value is None:
+        return None
+    q = _qualifier_before(t, start, lex, before)
+    return Amount(
+        kind=kind,
+        start=start,
+        end=end,
+        value=value,
+        currency=currency,
+        qualifier=q[0] if q else None,
+        main_unit=kind == "money" and power == 0 and raw.isdigit(),
+    )
 
 
 def _measure(t: str, s: int, e: int) -> Amount | None:
@@ -676,7 +841,7 @@ def _amount_from(t: str, a: _Side, lex: CurrencyLexicon) -> Amount | None:
     kind = "money" if a.currency else "percent" if a.pct_unit else None
     if kind is None:
         return None
-    value = _value(a, lex)
+    value = _value(a.raw, a.currency, a.power, lex, a.divisor, a.negative)
     if value is None:
         return None
     if b is not None and before and before[0] == "between":
@@ -697,7 +862,7 @@ def _amount_from(t: str, a: _Side, lex: CurrencyLexicon) -> Amount | None:
         ),
     )
     if b is not None:
-        amount.value_high = _value(b, lex)
+        amount.value_high = _value(b.raw, b.currency, b.power, lex, b.divisor, b.negative)
         amount.end = b.end
         if amount.value_high is None:
             return None
