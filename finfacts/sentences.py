@@ -75,26 +75,68 @@ _LONGEST = 600  # a sentence longer than this is cut around the fact
 
 
 class Sentences:
-    """The sentence breaks of one document, found once and looked up by offset."""
+    """The sentence breaks of one document, looked up by offset.
 
-    __slots__ = ("_ends", "_starts", "text")
+    A line break always ends a sentence, so breaks are found one paragraph (line) at a
+    time, and only in the paragraphs a fact asks about: a long story with a few figures
+    is not scanned whole.
+    """
+
+    __slots__ = ("_paragraphs", "_whole", "text")
 
     def __init__(self, text: str):
         self.text = text
-        spans = [m.span() for m in _BREAK.finditer(text)]
-        self._starts = [0, *(e for _s, e in spans)]
-        self._ends = [*(s + 1 for s, _e in spans), len(text)]
+        self._paragraphs: dict[int, tuple[list[int], list[int]]] = {}
+        self._whole: tuple[list[int], list[int]] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Half-open span of the sentence holding ``text[start:end]``."""
-        i = max(0, bisect_right(self._starts, start) - 1)
-        ends = self._ends
-        j = max(i, bisect_left(ends, end))  # the first end mark at or after the fact
-        left = max(self._starts[i], start - _LONGEST)
-        right = min(ends[j], end + _LONGEST)
-        piece = self.text[left:right]
+        """Half-open span of the sentence holding ``text[start:end]``, cut to at most
+        ``_LONGEST`` characters either side of it and stripped of surrounding space."""
+        text = self.text
+        para_start = text.rfind("\n", 0, start) + 1
+        para_end = text.find("\n", start)
+        if para_end == -1:
+            para_end = len(text)
+        if para_end < end:  # the span crosses a line break (odd): read the whole text
+            para_start, para_end = 0, len(text)
+            marks, ends = self._all_breaks()
+        else:
+            marks, ends = self._breaks(para_start, para_end)
+        left = para_start  # the line start, unless a break in the line is nearer
+        i = bisect_right(ends, start)
+        if i and ends[i - 1] > left:
+            left = ends[i - 1]
+        right = para_end + 1 if para_end < len(text) else para_end  # after the line break
+        for k in range(bisect_left(marks, end - 1), len(marks)):
+            if ends[k] > start:  # the first end mark at or after the fact
+                right = marks[k] + 1
+                break
+        left = max(left, start - _LONGEST)
+        right = min(right, end + _LONGEST)
+        piece = text[left:right]
         left += len(piece) - len(piece.lstrip())
         return left, left + len(piece.strip())
+
+    def _breaks(self, para_start: int, para_end: int) -> tuple[list[int], list[int]]:
+        """Marks and ends of the breaks whose mark lies in the line ``[para_start, para_end)``."""
+        found = self._paragraphs.get(para_start)
+        if found is None:
+            marks: list[int] = []
+            ends: list[int] = []
+            for m in _BREAK.finditer(self.text, para_start):
+                if m.start() >= para_end:
+                    break
+                marks.append(m.start())
+                ends.append(m.end())
+            found = self._paragraphs[para_start] = (marks, ends)
+        return found
+
+    def _all_breaks(self) -> tuple[list[int], list[int]]:
+        """Marks and ends of every break of the text."""
+        if self._whole is None:
+            spans = [m.span() for m in _BREAK.finditer(self.text)]
+            self._whole = ([s for s, _e in spans], [e for _s, e in spans])
+        return self._whole
 
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -74,3 +74,50 @@ def test_records_carry_their_sentence() -> None:
     assert {f.sentence for f in facts if f.kind in ("percent", "money")} == {
         "Toyota Motor Corp. said on Tuesday profit rose 12% to ¥1.2 trillion."
     }
+
+
+def _full_scan_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The reference: every break of the text found up front, then looked up."""
+    from bisect import bisect_left, bisect_right
+
+    from finfacts.sentences import _BREAK, _LONGEST
+
+    spans = [m.span() for m in _BREAK.finditer(text)]
+    starts = [0, *(e for _s, e in spans)]
+    ends = [*(s + 1 for s, _e in spans), len(text)]
+    i = max(0, bisect_right(starts, start) - 1)
+    j = max(i, bisect_left(ends, end))
+    left, right = max(starts[i], start - _LONGEST), min(ends[j], end + _LONGEST)
+    piece = text[left:right]
+    left += len(piece) - len(piece.lstrip())
+    return left, left + len(piece.strip())
+
+
+def test_line_by_line_breaks_agree_with_a_whole_text_scan() -> None:
+    """Breaks are read one line at a time; every fact-like span of the seeds (and of
+    stories with blank lines, quotes after the full stop, long lines) gets the same
+    sentence as from a scan of the whole text. (A span running past its sentence's end
+    mark is no fact; there a blank line now ends the sentence, where the whole-text scan
+    let the closing quote and blank line run on into the next paragraph.)"""
+    import random
+    import re
+    from pathlib import Path
+
+    seeds = sorted(Path(__file__).resolve().parent.parent.joinpath("seeds").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in seeds]
+    texts += [
+        'Profit rose 5%.\n\n  "Next year," he said. Sales fell 2%.”\n\nNEC fell 3.6%.',
+        "Shares rose 2% to a record. \n \nThe yen weakened.\r\nExports rose 1.2%.",
+        ("Revenue rose 12% " + "and more " * 120 + "in the year.\n") * 3,
+    ]
+    rng = random.Random(7)
+    checked = 0
+    for text in texts:
+        starts = [i for i in range(len(text)) if not text[i].isspace()]
+        for start in rng.sample(starts, min(300, len(starts))):
+            end = min(len(text), start + rng.randint(1, 12))
+            if re.search(r"[.!?。！？](?!\d)", text[start:end]):
+                continue  # past an end mark: not a fact's span
+            assert Sentences(text).span(start, end) == _full_scan_span(text, start, end)
+            checked += 1
+    assert checked > 800
