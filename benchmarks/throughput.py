@@ -11,8 +11,8 @@ machine noise hits both alike. MB = 10^6 bytes of UTF-8 text.
 
 Beside the whole pipeline it times two inner layers in the same loop: the amount grammar
 alone (``finfacts.amounts.all_amounts``) and the money/percent layer (records with currency
-context and equivalents, no share moves) — the figure the foundation issue measured, which
-the whole pipeline is compared against.
+context and equivalents, no share moves: ``extract(..., moves=False)``) — the foundation
+extractor, which the whole pipeline is compared against.
 """
 
 from __future__ import annotations
@@ -77,13 +77,15 @@ def run_toy(docs: Sequence[Doc]) -> int:
 def layer_runners() -> dict[str, Callable[[Sequence[Doc]], object]]:
     """The inner layers, each run over every document: amounts only, money/percent records."""
     from finfacts.amounts import all_amounts
-    from finfacts.extract import _extract
+    from finfacts.extract import extract
 
     def amounts(docs: Sequence[Doc]) -> int:
         return sum(len(all_amounts(d.text)) for d in docs)
 
     def money_layer(docs: Sequence[Doc]) -> int:
-        return sum(len(_extract(d.text, d.published, d.doc_id, moves=False)) for d in docs)
+        return sum(
+            len(extract(d.text, published=d.published, doc_id=d.doc_id, moves=False)) for d in docs
+        )
 
     return {"amount grammar": amounts, "money/percent layer": money_layer}
 

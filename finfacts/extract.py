@@ -24,20 +24,35 @@ _EQUIV_GAP = re.compile(
 )
 
 
-def extract(text: str, *, published: date | None = None, doc_id: str | None = None) -> list[Record]:
-    """All facts in ``text``, sorted by offset. Never raises on a ``str``."""
-    records, _errors = extract_with_errors(text, published=published, doc_id=doc_id)
+def extract(
+    text: str,
+    *,
+    published: date | None = None,
+    doc_id: str | None = None,
+    moves: bool = True,
+) -> list[Record]:
+    """All facts in ``text``, sorted by offset. Never raises on a ``str``.
+
+    ``moves=False`` keeps to money, percent and quantity facts — no share moves, no
+    company or date resolution, no ``Percent.about`` — for amount-only work at about
+    twice the speed.
+    """
+    records, _errors = extract_with_errors(text, published=published, doc_id=doc_id, moves=moves)
     return records
 
 
 def extract_with_errors(
-    text: str, *, published: date | None = None, doc_id: str | None = None
+    text: str,
+    *,
+    published: date | None = None,
+    doc_id: str | None = None,
+    moves: bool = True,
 ) -> tuple[list[Record], list[str]]:
     """Like ``extract``, also returning the reasons of any internal fault (normally empty)."""
     if not isinstance(text, str):
         return [], [f"expected str, got {type(text).__name__}"]
     try:
-        return _extract(text, published, doc_id), []
+        return _extract(text, published, doc_id, moves=moves), []
     except Exception as exc:  # contain grammar faults to this document
         return [], [f"{doc_id or '<text>'}: internal error: {exc!r}"]
 
@@ -45,8 +60,7 @@ def extract_with_errors(
 def _extract(
     text: str, published: date | None, doc_id: str | None, *, moves: bool = True
 ) -> list[Record]:
-    """The records of one document; ``moves=False`` stops at the money/percent layer (the
-    throughput benchmark times the layers apart)."""
+    """The records of one document; ``moves=False`` stops at the money/percent layer."""
     amounts = all_amounts(text)
     if not amounts:
         return _with_moves(text, [], published, doc_id) if moves else []

@@ -395,3 +395,32 @@ def test_corpus_line_is_well_formed(line: Line):
 @pytest.mark.parametrize("line", LINES, ids=IDS)
 def test_move_extraction(line: Line):
     check_line(line)
+
+
+def test_amount_only_extraction_skips_moves_and_keeps_every_amount():
+    """``moves=False``: the same money and percent facts, as plain figures; no move, no
+    share-price qualifier, no ``about``; and the rest of the document is untouched."""
+    from decimal import Decimal
+
+    from finfacts import extract
+    from finfacts.records import Money, Percent, ShareMove
+
+    text = (
+        "Shares of Sakura Internet jumped 7.6% to close at ¥1,927, and NEC fell 3.6%. "
+        "Revenue rose 12% to ¥2 trillion."
+    )
+    full = extract(text, published=date(2023, 12, 5))
+    lean = extract(text, published=date(2023, 12, 5), moves=False)
+    assert [r.kind for r in full] == ["move", "money", "move", "percent", "money"]
+    assert [(type(r), r.surface) for r in lean] == [
+        (Percent, "7.6%"),
+        (Money, "¥1,927"),
+        (Percent, "3.6%"),
+        (Percent, "12%"),
+        (Money, "¥2 trillion"),
+    ]
+    assert not any(isinstance(r, ShareMove) for r in lean)
+    assert lean[1].value == Decimal(1927) and lean[1].qualifier is None
+    assert full[1].qualifier == "share price"
+    assert full[3].about == "revenue" and lean[3].about is None
+    assert full[4] == lean[4]
