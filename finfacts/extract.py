@@ -71,16 +71,13 @@ def _extract(
     for a in amounts:
         start, end = a.start, a.end
         lo, hi = sentences.span(start, end)
-        surface, sentence = text[start:end], text[lo:hi]
+        sentence = text[lo:hi]
+        where = (doc_id, start, end, text[start:end], sentence)  # the provenance fields
         rec: Record
         if a.kind == "money":
             currency = context.resolve_amount(a.currency, start, end, sentence)
             rec = Money(
-                doc_id,
-                start,
-                end,
-                surface,
-                sentence,
+                *where,
                 value=a.value,
                 currency=currency,
                 value_high=a.value_high,
@@ -91,11 +88,7 @@ def _extract(
             money_index.append(len(records))
         elif a.kind == "quantity":
             rec = Quantity(
-                doc_id,
-                start,
-                end,
-                surface,
-                sentence,
+                *where,
                 value=a.value,
                 unit=a.unit,
                 value_high=a.value_high,
@@ -103,11 +96,7 @@ def _extract(
             )
         else:
             rec = Percent(
-                doc_id,
-                start,
-                end,
-                surface,
-                sentence,
+                *where,
                 value=a.value,
                 unit=a.unit,
                 value_high=a.value_high,
