@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import contextlib
 import os
-import shutil
 import sys
-import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -24,14 +20,24 @@ import pandas as pd
 from finfacts import __version__
 from finfacts.entities import register_companies
 from finfacts.errors import InputError
-from finfacts.io import Document, expand_paths, parse_date, read_documents
+from finfacts.io import expand_paths, parse_date, read_documents
+from finfacts.terminal import (
+    DEFAULT_WIDTH,
+    DocumentCounter,
+    Reporter,
+    format_number,
+    pad,
+    print_lines,
+    terminal_width,
+    text_width,
+    trim,
+)
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
 PROGRESS_MIN_FILES = 20
 """A progress bar appears (on a terminal) when at least this many files are read."""
 
 OUTPUT_FORMATS = (".parquet", ".csv", ".jsonl")
-DEFAULT_WIDTH = 100
 TABLE_ROWS = 100
 """Facts the table shows by default; a large run prints these and a count of the rest."""
 
@@ -252,28 +258,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- extract ------------------------------------------------------------------------------------
 
 
-class _Reporter:
-    """Counts failures and prints each on stderr without breaking a progress bar."""
-
-    def __init__(self) -> None:
-        self.failed = 0
-
-    def __call__(self, message: str) -> None:
-        from tqdm import tqdm
-
-        self.failed += 1
-        tqdm.write(f"finfacts: {message}", file=sys.stderr)
-
-    def input_error(self, err: InputError) -> None:
-        self(str(err))
-
-    def extraction_error(self, doc: Document, err: Exception) -> None:
-        where = doc.source or doc.id
-        if doc.line is not None:
-            where += f":{doc.line}"
-        self(f"{where}: {err}")
-
-
 def run_extract(args: argparse.Namespace) -> int:
     """``finfacts extract``: read, extract and write each -o file batch by batch; print a
     table of the first facts and a summary."""
@@ -281,7 +265,7 @@ def run_extract(args: argparse.Namespace) -> int:
 
     from finfacts.parallel import extract_tables
 
-    report = _Reporter()
+    report = Reporter()
     for path in getattr(args, "companies", []):
         try:
             register_companies(path)
@@ -301,7 +285,7 @@ def run_extract(args: argparse.Namespace) -> int:
         encoding=args.encoding,
         on_error=report.input_error,
     )
-    counter = _Counter(docs)
+    counter = DocumentCounter(docs)
     writers = _Writers(args.output, report, convert.schema() if convert else None)
     head = _Head(0 if args.no_table else args.rows)
     facts = 0
@@ -321,7 +305,7 @@ def run_extract(args: argparse.Namespace) -> int:
 
     lines = []
     if head.rows:
-        lines.append(render_table(head.frame(), width=_terminal_width()))
+        lines.append(render_table(head.frame(), width=terminal_width()))
         if facts > head.rows:
             rest = facts - head.rows
             lines.append(
@@ -334,7 +318,7 @@ def run_extract(args: argparse.Namespace) -> int:
             f"{convert.undated:,} amount(s) not converted to {args.to}: their document has no "
             "published date; pass --on YYYY-MM-DD or give the documents dates"
         )
-    _print_lines(lines)
+    print_lines(lines)
     failed = report.failed or (convert is not None and convert.undated)
     return EXIT_INPUT_FAILED if failed else EXIT_OK
 
@@ -390,7 +374,7 @@ class _Head:
 class _Writers:
     """The -o files, each written batch by batch; one that fails is reported and dropped."""
 
-    def __init__(self, paths: list[Path], report: _Reporter, schema: Any = None):
+    def __init__(self, paths: list[Path], report: Reporter, schema: Any = None):
         from finfacts.frame import FactsWriter
 
         self._report = report
@@ -429,29 +413,6 @@ class _Writers:
         self._open = []
 
 
-def _print_lines(lines: list[str]) -> None:
-    """Print to stdout; a reader that stops early (``| head``) is not an error."""
-    try:
-        print("\n".join(lines), flush=True)
-    except BrokenPipeError:
-        with contextlib.suppress(OSError, ValueError):  # keep Python's exit flush quiet
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-
-
-class _Counter:
-    """Passes documents through and counts them."""
-
-    def __init__(self, docs: Iterator[Document]):
-        self._docs = docs
-        self.count = 0
-
-    def __iter__(self) -> Iterator[Document]:
-        for doc in self._docs:
-            self.count += 1
-            yield doc
-
-
 def _summary(documents: int, failed: int, facts: int, written: list[str], files: int) -> str:
     docs = f"{documents} document{'s' if documents != 1 else ''} read"
     facts_text = f"{facts} fact{'s' if facts != 1 else ''}"
@@ -459,34 +420,18 @@ def _summary(documents: int, failed: int, facts: int, written: list[str], files:
     return f"{docs}, {failed} failed, {facts_text} {where}; {files} file{'s' if files != 1 else ''}"
 
 
-def _terminal_width() -> int:
-    if sys.stdout.isatty():
-        return max(60, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
-    return DEFAULT_WIDTH
-
-
 # -- the table ----------------------------------------------------------------------------------
 
 _PERCENT_UNITS = {"percent": "%", "percentage_point": "pp", "basis_point": "bp"}
 
 
-def _number(value: Any, *, signed: bool = False) -> str:
-    if value is None or value is pd.NA:
-        return ""
-    from finfacts.frame import tidy_decimal
-
-    number = tidy_decimal(Decimal(value))
-    text = format(number, ",f")
-    return f"+{text}" if signed and number > 0 else text
-
-
 def _value_cell(row: dict[str, Any]) -> str:
     if row["kind"] == "move":
-        return _number(row["price"])
-    low = _number(row["value"])
+        return format_number(row["price"])
+    low = format_number(row["value"])
     if not low:
         return "vague" if row.get("vague") else ""
-    high = _number(row["value_high"])
+    high = format_number(row["value_high"])
     text = f"{low}–{high}" if high else low
     return f"~{text}" if row.get("approx") else text
 
@@ -506,7 +451,9 @@ def _detail_cell(row: dict[str, Any]) -> str:
     kind = row["kind"]
     if kind == "move":  # the change first: trimming a long name must not hide it
         change = row["change_pct"]
-        move = (row["direction"] or "") if change is None else _number(change, signed=True) + "%"
+        move = (
+            (row["direction"] or "") if change is None else format_number(change, signed=True) + "%"
+        )
         parts = [("~" if row["approx"] else "") + move, row["ticker"], row["entity"]]
         return " ".join(p for p in parts if p)
     if kind == "money" and row["equivalent_of"] is not None:
@@ -531,32 +478,6 @@ _TABLE_COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str], str, int | Non
 )
 
 
-def _width(text: str) -> int:
-    """Terminal columns a string takes (East Asian wide characters take two)."""
-    return sum(
-        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        for c in text
-    )
-
-
-def _trim(text: str, width: int) -> str:
-    if _width(text) <= width:
-        return text
-    out, used = [], 0
-    for char in text:
-        w = _width(char)
-        if used + w > width - 1:
-            break
-        out.append(char)
-        used += w
-    return "".join(out) + "…"
-
-
-def _pad(text: str, width: int, align: str) -> str:
-    gap = " " * (width - _width(text))
-    return gap + text if align == ">" else text + gap
-
-
 def render_table(frame: pd.DataFrame, *, width: int = DEFAULT_WIDTH) -> str:
     """An aligned text table of the facts (doc, kind, surface, value, unit, detail, date).
 
@@ -567,13 +488,15 @@ def render_table(frame: pd.DataFrame, *, width: int = DEFAULT_WIDTH) -> str:
     rows = to_arrow(frame).to_pylist()
     cells = [[" ".join(cell(row).split()) for _, cell, _, _ in _TABLE_COLUMNS] for row in rows]
     headers = [name for name, _, _, _ in _TABLE_COLUMNS]
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = [
+        max([text_width(h)] + [text_width(r[i]) for r in cells]) for i, h in enumerate(headers)
+    ]
     gap = 2
     while sum(widths) + gap * (len(widths) - 1) > width:
         shrinkable = [
             i
             for i, (_, _, _, least) in enumerate(_TABLE_COLUMNS)
-            if least is not None and widths[i] > max(least, _width(headers[i]))
+            if least is not None and widths[i] > max(least, text_width(headers[i]))
         ]
         if not shrinkable:
             break
@@ -582,7 +505,7 @@ def render_table(frame: pd.DataFrame, *, width: int = DEFAULT_WIDTH) -> str:
     lines = []
     for line in [headers, ["-" * w for w in widths], *cells]:
         parts = [
-            _pad(_trim(text, widths[i]), widths[i], _TABLE_COLUMNS[i][2])
+            pad(trim(text, widths[i]), widths[i], _TABLE_COLUMNS[i][2])
             for i, text in enumerate(line)
         ]
         lines.append((" " * gap).join(parts).rstrip())

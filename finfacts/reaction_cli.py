@@ -18,23 +18,20 @@ from typing import Any
 
 import pandas as pd
 
-from finfacts.cli import (
-    DEFAULT_WIDTH,
-    EXIT_INPUT_FAILED,
-    EXIT_OK,
-    PROGRESS_MIN_FILES,
-    _Counter,
-    _number,
-    _pad,
-    _print_lines,
-    _Reporter,
-    _terminal_width,
-    _trim,
-    _width,
-    add_input_arguments,
-)
+from finfacts.cli import EXIT_INPUT_FAILED, EXIT_OK, PROGRESS_MIN_FILES, add_input_arguments
 from finfacts.io import expand_paths, read_documents
 from finfacts.reaction import DEFAULT_TOLERANCE_PP, reported_vs_actual
+from finfacts.terminal import (
+    DEFAULT_WIDTH,
+    DocumentCounter,
+    Reporter,
+    format_number,
+    pad,
+    print_lines,
+    terminal_width,
+    text_width,
+    trim,
+)
 
 
 def _tolerance(text: str) -> float:
@@ -89,12 +86,14 @@ def run_reaction(args: argparse.Namespace) -> int:
 
     from finfacts.frame import extract_frame, to_records, write_frame
 
-    report = _Reporter()
+    report = Reporter()
     outputs = {path.resolve() for path in args.output}  # never read back this run's exports
     files = [f for f in expand_paths(args.paths, report.input_error) if f.resolve() not in outputs]
     show_bar = len(files) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
     progress = tqdm(files, unit="file", file=sys.stderr, disable=not show_bar, leave=False)
-    docs = _Counter(read_documents(progress, published=args.published, on_error=report.input_error))
+    docs = DocumentCounter(
+        read_documents(progress, published=args.published, on_error=report.input_error)
+    )
     facts = extract_frame(docs, on_error=report.extraction_error)
     progress.close()
     moves = to_records(facts[facts["kind"] == "move"])
@@ -111,9 +110,9 @@ def run_reaction(args: argparse.Namespace) -> int:
             report(f"{output}: cannot write: {exc.strerror or exc}")
     lines = []
     if not args.no_table and len(table):
-        lines.append(render_reaction_table(table, width=_terminal_width()))
+        lines.append(render_reaction_table(table, width=terminal_width()))
     lines.append(_summary(docs.count, report.failed, table, written))
-    _print_lines(lines)
+    print_lines(lines)
     return EXIT_INPUT_FAILED if report.failed else EXIT_OK
 
 
@@ -148,7 +147,7 @@ def _reported_cell(row: dict[str, Any]) -> str:
     change = row["reported_pct"]
     if _missing(change):
         return row["direction"] or ""
-    return ("~" if row["approx"] else "") + _number(Decimal(change), signed=True)
+    return ("~" if row["approx"] else "") + format_number(Decimal(change), signed=True)
 
 
 def _match_cell(row: dict[str, Any]) -> str:
@@ -162,7 +161,7 @@ def _price_cell(row: dict[str, Any]) -> str:
     price = row["reported_price"]
     if _missing(price):
         return ""
-    reported = _number(Decimal(price))
+    reported = format_number(Decimal(price))
     close = row["actual_close"]
     if _missing(close):
         return reported
@@ -221,7 +220,9 @@ def render_reaction_table(table: pd.DataFrame, *, width: int = DEFAULT_WIDTH) ->
     rows = table.to_dict("records")
     cells = [[" ".join(cell(row).split()) for _, cell, _ in _TABLE_COLUMNS] for row in rows]
     headers = [name for name, _, _ in _TABLE_COLUMNS]
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = [
+        max([text_width(h)] + [text_width(r[i]) for r in cells]) for i, h in enumerate(headers)
+    ]
     gap = 2
     overflow = sum(widths) + gap * (len(widths) - 1) - width
     if overflow > 0:  # only the entity gives way: a cut figure would be a wrong figure
@@ -229,7 +230,7 @@ def render_reaction_table(table: pd.DataFrame, *, width: int = DEFAULT_WIDTH) ->
     lines = []
     for line in [headers, ["-" * w for w in widths], *cells]:
         parts = [
-            _pad(_trim(text, widths[i]), widths[i], _TABLE_COLUMNS[i][2])
+            pad(trim(text, widths[i]), widths[i], _TABLE_COLUMNS[i][2])
             for i, text in enumerate(line)
         ]
         lines.append((" " * gap).join(parts).rstrip())
