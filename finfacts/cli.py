@@ -63,7 +63,8 @@ def _iso_date(text: str) -> date:
 
 
 def _currency(text: str) -> str:
-    from finfacts.fx import UnknownCurrencyError, validate_currency
+    from finfacts.errors import UnknownCurrencyError
+    from finfacts.fx import validate_currency
 
     try:
         return validate_currency(text.upper())

@@ -23,6 +23,18 @@ class InputError(FinfactsError):
         return f"{where}: {self.reason}"
 
 
+class UnknownCurrencyError(FinfactsError, ValueError):
+    """A currency code that is not ISO 4217 (current or historical, as CLDR lists them)."""
+
+    def __init__(self, code: object, reason: str = "not an ISO 4217 currency code"):
+        self.code = code
+        self.reason = reason
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"unknown currency {self.code!r}: {self.reason}"
+
+
 class MissingRateError(FinfactsError):
     """No exchange rate is available for a currency on a date."""
 

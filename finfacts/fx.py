@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from finfacts.atomic import atomic_write
-from finfacts.errors import FinfactsError, MissingRateError
+from finfacts.errors import FinfactsError, MissingRateError, UnknownCurrencyError
 from finfacts.paths import data_dir
 from finfacts.records import Money
 
@@ -56,18 +56,6 @@ _YAHOO_CTX = Context(prec=YAHOO_SIGNIFICANT_DIGITS, rounding=ROUND_HALF_EVEN)
 _COVERAGE_KEY = b"finfacts.fx.coverage"
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ONE = Decimal(1)
-
-
-class UnknownCurrencyError(FinfactsError, ValueError):
-    """A currency code that is not ISO 4217 (current or historical, as CLDR lists them)."""
-
-    def __init__(self, code: object, reason: str = "not an ISO 4217 currency code"):
-        self.code = code
-        self.reason = reason
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return f"unknown currency {self.code!r}: {self.reason}"
 
 
 # --------------------------------------------------------------------------- results

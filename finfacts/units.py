@@ -15,7 +15,8 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
-from finfacts.fx import UnknownCurrencyError, validate_currency
+from finfacts.errors import UnknownCurrencyError
+from finfacts.fx import validate_currency
 from finfacts.records import Money, Quantity
 
 if TYPE_CHECKING:
