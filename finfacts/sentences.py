@@ -71,6 +71,7 @@ def _break_pattern() -> re.Pattern[str]:
 
 
 _BREAK = _break_pattern()
+_NEWLINE = re.compile("\n")
 _LONGEST = 600  # a sentence longer than this is cut around the fact
 
 
@@ -82,10 +83,11 @@ class Sentences:
     is not scanned whole.
     """
 
-    __slots__ = ("_paragraphs", "_whole", "text")
+    __slots__ = ("_newlines", "_paragraphs", "_whole", "text")
 
     def __init__(self, text: str):
         self.text = text
+        self._newlines: list[int] | None = None
         self._paragraphs: dict[int, tuple[list[int], list[int]]] = {}
         self._whole: tuple[list[int], list[int]] | None = None
 
@@ -93,10 +95,10 @@ class Sentences:
         """Half-open span of the sentence holding ``text[start:end]``, cut to at most
         ``_LONGEST`` characters either side of it and stripped of surrounding space."""
         text = self.text
-        para_start = text.rfind("\n", 0, start) + 1
-        para_end = text.find("\n", start)
-        if para_end == -1:
-            para_end = len(text)
+        newlines = self._line_breaks()
+        i = bisect_left(newlines, start)
+        para_start = newlines[i - 1] + 1 if i else 0
+        para_end = newlines[i] if i < len(newlines) else len(text)
         if para_end < end:  # the span crosses a line break (odd): read the whole text
             para_start, para_end = 0, len(text)
             marks, ends = self._all_breaks()
@@ -116,6 +118,13 @@ class Sentences:
         piece = text[left:right]
         left += len(piece) - len(piece.lstrip())
         return left, left + len(piece.strip())
+
+    def _line_breaks(self) -> list[int]:
+        """Offsets of the text's line breaks, found once (a look-up is then a bisection, so
+        many facts on one very long line stay linear)."""
+        if self._newlines is None:
+            self._newlines = [m.start() for m in _NEWLINE.finditer(self.text)]
+        return self._newlines
 
     def _breaks(self, para_start: int, para_end: int) -> tuple[list[int], list[int]]:
         """Marks and ends of the breaks whose mark lies in the line ``[para_start, para_end)``."""

@@ -121,3 +121,25 @@ def test_line_by_line_breaks_agree_with_a_whole_text_scan() -> None:
             assert Sentences(text).span(start, end) == _full_scan_span(text, start, end)
             checked += 1
     assert checked > 800
+
+
+def test_many_facts_on_one_long_line_stay_linear() -> None:
+    """Looking up sentences for every figure of one huge line (no line breaks) costs in
+    proportion to the text: ten times the text and the figures, about ten times the work,
+    never a hundred. (A ratio of best timings, as in test_adversarial; no absolute time.)"""
+    import time
+
+    def best_seconds(copies: int) -> float:
+        text = "Shares rose 2.5% and fell 1.5% on the day, " * copies
+        positions = [i for i in range(len(text)) if text.startswith("2.5%", i)]
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            sentences = Sentences(text)
+            for p in positions:
+                sentences.span(p, p + 4)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = best_seconds(2_000), best_seconds(20_000)
+    assert large / small < 25
