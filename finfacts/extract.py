@@ -8,6 +8,7 @@ contained to that document and reported through the ``errors`` list of
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
 from functools import cache
@@ -146,7 +147,7 @@ class _DocContext:
     def __init__(self, text: str, amounts: list[Amount]):
         self.text = text
         self.amounts = amounts
-        self._dollars: list[tuple[int, str]] | None = None
+        self._dollars: tuple[list[int], list[str]] | None = None
 
     def resolve(self, currency: str | None, pos: int, sentence: str) -> str | None:
         if currency == DOLLAR:
@@ -166,14 +167,14 @@ class _DocContext:
         return self.resolve(currency, start, sentence)
 
     def _dollar_at(self, pos: int) -> str:
+        """The dollar the document last named before ``pos`` (USD if none): a bisection, so
+        a story with thousands of dollar amounts stays linear."""
         if self._dollars is None:
-            self._dollars = _explicit_dollars(self.text, self.amounts)
-        code = "USD"
-        for start, c in self._dollars:
-            if start >= pos:
-                break
-            code = c
-        return code
+            named = _explicit_dollars(self.text, self.amounts)
+            self._dollars = ([start for start, _c in named], [c for _s, c in named])
+        starts, codes = self._dollars
+        i = bisect_left(starts, pos)
+        return codes[i - 1] if i else "USD"
 
 
 _DOLLAR_WORD_BEFORE = re.compile(r"([A-Za-z.]+(?:[ \u00a0][A-Za-z.]+)?)[ \u00a0]+$")

@@ -649,17 +649,17 @@ class _Resolver:
     def __init__(self, text: str):
         self.text = text
         self.memo: dict[tuple[str, int], _Hit | None] = {}
-        self.fuller: dict[str, tuple[list, int]] = {}  # found so far, next occurrence
+        self.fuller: dict[str, tuple[_FullerNames, int]] = {}  # found so far, next occurrence
         self.scans: dict[str, object] = {}
 
-    def _fuller(self, mention: str, offset: int) -> list:
-        """(offset, company) of the longer names starting with ``mention`` up to ``offset``
-        at least; the text is read once, and only as far as asked."""
-        found, at = self.fuller.get(mention) or ([], self.text.find(mention))
+    def _fuller(self, mention: str, offset: int) -> dict:
+        """The companies, by symbol, of the longer names starting with ``mention`` written
+        before ``offset``; the text is read once, and only as far as asked."""
+        found, at = self.fuller.get(mention) or (_FullerNames(), self.text.find(mention))
         if at != -1 and at < offset:
             at = _fuller_names(self.text, mention, at, offset, found)
             self.fuller[mention] = (found, at)
-        return found
+        return found.before(offset)
 
     def __call__(self, mention: str, offset: int) -> _Hit | None:
         key = (mention, offset)
@@ -672,7 +672,7 @@ class _Resolver:
         index = _index_symbol(mention)
         if index:
             return _Hit(mention, index, None, True)
-        fuller = {c.symbol: c for at, c in self._fuller(mention, offset) if at < offset}
+        fuller = self._fuller(mention, offset)
         if len(fuller) == 1:
             company = next(iter(fuller.values()))
             return _Hit(company.name, company.symbol, company.exchange, False)
@@ -715,7 +715,32 @@ class _Resolver:
 _NAME_WORD = re.compile(r"[\w&.'’-]+")
 
 
-def _fuller_names(text: str, mention: str, i: int, end: int, found: list) -> int:
+class _FullerNames:
+    """Fuller names of one mention in text order, kept so that "which companies were named
+    before this offset" is a bisection, not a pass over every earlier name."""
+
+    __slots__ = ("offsets", "seen")
+
+    def __init__(self) -> None:
+        self.offsets: list[int] = []
+        self.seen: list[dict[str, entities.Company]] = []  # by symbol, up to each offset
+
+    def append(self, item: tuple[int, entities.Company]) -> None:
+        """Add (offset, company) found after every earlier one."""
+        at, company = item
+        current = self.seen[-1] if self.seen else {}
+        if company.symbol not in current:
+            current = {**current, company.symbol: company}
+        self.offsets.append(at)
+        self.seen.append(current)
+
+    def before(self, offset: int) -> dict[str, entities.Company]:
+        """The companies, by symbol, whose fuller name starts before ``offset``."""
+        i = bisect_left(self.offsets, offset)
+        return self.seen[i - 1] if i else {}
+
+
+def _fuller_names(text: str, mention: str, i: int, end: int, found: _FullerNames) -> int:
     """Add to ``found`` (offset, company) where the story writes a longer name that starts
     with ``mention`` ("Mitsui Fudosan Co." for "Mitsui"), reading its occurrences from ``i``
     up to ``end``; return the next occurrence (-1 for none)."""
