@@ -72,6 +72,7 @@ def _break_pattern() -> re.Pattern[str]:
 
 _BREAK = _break_pattern()
 _NEWLINE = re.compile("\n")
+_NEAR_LINE = 2048  # a line break is looked for this far around a fact before all are listed
 _LONGEST = 600  # a sentence longer than this is cut around the fact
 
 
@@ -95,10 +96,7 @@ class Sentences:
         """Half-open span of the sentence holding ``text[start:end]``, cut to at most
         ``_LONGEST`` characters either side of it and stripped of surrounding space."""
         text = self.text
-        newlines = self._line_breaks()
-        i = bisect_left(newlines, start)
-        para_start = newlines[i - 1] + 1 if i else 0
-        para_end = newlines[i] if i < len(newlines) else len(text)
+        para_start, para_end = self._line_around(start)
         if para_end < end:  # the span crosses a line break (odd): read the whole text
             para_start, para_end = 0, len(text)
             marks, ends = self._all_breaks()
@@ -119,9 +117,32 @@ class Sentences:
         left += len(piece) - len(piece.lstrip())
         return left, left + len(piece.strip())
 
+    def _line_around(self, pos: int) -> tuple[int, int]:
+        """Start and end of the line holding ``pos``: looked for nearby first, and on a very
+        long line by bisection over all line breaks (so many facts there stay linear)."""
+        text = self.text
+        near = text.rfind("\n", max(0, pos - _NEAR_LINE), pos)
+        if near == -1 and pos > _NEAR_LINE:
+            near = self._line_break_before(pos)
+        end = text.find("\n", pos, pos + _NEAR_LINE)
+        if end == -1:
+            end = self._line_break_after(pos) if pos + _NEAR_LINE < len(text) else len(text)
+        return near + 1, end
+
+    def _line_break_before(self, pos: int) -> int:
+        """Offset of the last line break before ``pos``, or -1."""
+        newlines = self._line_breaks()
+        i = bisect_left(newlines, pos)
+        return newlines[i - 1] if i else -1
+
+    def _line_break_after(self, pos: int) -> int:
+        """Offset of the first line break at or after ``pos``, or the text's length."""
+        newlines = self._line_breaks()
+        i = bisect_left(newlines, pos)
+        return newlines[i] if i < len(newlines) else len(self.text)
+
     def _line_breaks(self) -> list[int]:
-        """Offsets of the text's line breaks, found once (a look-up is then a bisection, so
-        many facts on one very long line stay linear)."""
+        """Offsets of the text's line breaks, found once (only for very long lines)."""
         if self._newlines is None:
             self._newlines = [m.start() for m in _NEWLINE.finditer(self.text)]
         return self._newlines
