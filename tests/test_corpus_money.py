@@ -206,3 +206,14 @@ def _contained_faults(line: Line) -> list[str]:
 
     _records, faults = extract_with_errors(line.text, doc_id=line.id)
     return [f"extractor fault: {f}" for f in faults]
+
+
+def test_a_number_word_counts_only_as_a_whole_word():
+    """The tail of "often" is not "ten", however much space follows it."""
+    from finfacts import extract
+
+    for gap in range(1, 40):  # every place a look-back window could cut "often"
+        assert extract("Demand was often" + " " * gap + "dollars short.") == []
+    assert [(r.surface, r.value) for r in extract("Demand fell ten dollars short.")] == [
+        ("ten dollars", Decimal(10))
+    ]
