@@ -10,7 +10,6 @@ sidecar has none), so share moves get their trading sessions as in real use.
 
 from __future__ import annotations
 
-import csv
 import random
 import re
 import sys
@@ -23,6 +22,7 @@ if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
 from finfacts.errors import InputError  # noqa: E402
+from finfacts.io import read_documents  # noqa: E402
 
 SEEDS_DIR = REPO / "seeds"
 DEFAULT_MIN_BYTES = 2_000_000
@@ -41,22 +41,12 @@ class Doc:
 
 
 def load_seeds(folder: Path = SEEDS_DIR) -> list[Doc]:
-    """The seed articles (``*.txt``, sorted by name) as documents of copy 0."""
+    """The seed articles (``*.txt``, sorted by name) as documents of copy 0, with the
+    published dates of the folder's index.csv sidecar (read as finfacts reads it)."""
     paths = sorted(folder.glob("*.txt")) if folder.is_dir() else []
     if not paths:
         raise InputError(str(folder), "no seed articles (*.txt) found")
-    dates = published_dates(folder)
-    return [Doc(f"{p.stem}#0", p.read_text(encoding="utf-8"), dates.get(p.name)) for p in paths]
-
-
-def published_dates(folder: Path) -> dict[str, date]:
-    """File name → published date from the folder's index.csv sidecar (empty cells skipped)."""
-    index = folder / "index.csv"
-    if not index.is_file():
-        return {}
-    with index.open(newline="", encoding="utf-8") as fh:
-        rows = csv.DictReader(fh)
-        return {r["file"]: date.fromisoformat(r["published"]) for r in rows if r["published"]}
+    return [Doc(f"{d.id}#0", d.text, d.published) for d in read_documents(paths)]
 
 
 def vary_digits(text: str, rng: random.Random) -> str:
