@@ -24,6 +24,7 @@ from finfacts.numbers import (
     plausible,
     to_ascii,
 )
+from finfacts.patterns import alternation
 from finfacts.quantities import measure_at
 
 # possessive: a long digit run is read once, with no backtracking state kept per character
@@ -881,7 +882,7 @@ def _compatible(a: _Side, b: _Side) -> bool:
 def _change_before() -> re.Pattern[str]:
     moves = supplement()["moves"]
     verbs = sorted({v for d in ("up", "down") for v in moves[d] if " " not in v} | {"by"})
-    alt = _alternation(verbs)
+    alt = alternation(verbs)
     return re.compile(rf"(?i:(?<![A-Za-z])(?:{alt}))[ \u00a0]+(?:[A-Za-z]+[ \u00a0]+)?$")
 
 
@@ -1018,28 +1019,6 @@ _HEAD_REACH = 40  # a head starts at most 32 characters after its phrase ("per c
 _MAX_NUMBER_WORDS = 12  # "one hundred and twenty-three thousand four hundred …" fits
 
 
-def _alternation(words: list[str]) -> str:
-    """``words`` as one alternation factored into a trie, which sre tries far faster."""
-    groups: dict[str, list[str]] = {}
-    for w in words:
-        groups.setdefault(w[0], []).append(w)
-    out = []
-    for _first, group in sorted(groups.items()):
-        lo, hi = min(group), max(group)  # their common prefix is everyone's
-        n = 0
-        while n < len(lo) and lo[n] == hi[n]:
-            n += 1
-        stem = lo[:n]
-        rest = [w[len(stem) :] for w in group]
-        if rest == [""]:
-            out.append(re.escape(stem))
-        else:
-            optional = "?" if "" in rest else ""
-            tails = _alternation(sorted(r for r in rest if r))
-            out.append(f"{re.escape(stem)}(?:{tails}){optional}")
-    return "|".join(out)
-
-
 @dataclass(frozen=True, slots=True)
 class _Cues:
     """The words written and vague amounts are found by, built once from the lexicon."""
@@ -1062,7 +1041,7 @@ def _cues() -> _Cues:
     words = (NUMBER_WORDS - {"a", "an", "and"}) | set(_ARTICLE_HEADS) | plurals
     heads = lex.word_tokens | _PCT_WORDS | lex.lower_code_tokens
     return _Cues(
-        pattern=re.compile(f" ({_alternation(sorted(words))})(?= )".encode()),
+        pattern=re.compile(f" ({alternation(words)})(?= )".encode()),
         heads=heads,
         head_bytes=frozenset(h.encode() for h in heads if h.isascii()),
         number_bytes=frozenset(w.encode() for w in NUMBER_WORDS),

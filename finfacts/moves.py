@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from finfacts import entities
 from finfacts.lexicon.currency import supplement
+from finfacts.patterns import alternation
 from finfacts.records import Money, Percent, Record, ShareMove
 from finfacts.sentences import Sentences
 
@@ -39,17 +40,8 @@ def _verbs() -> tuple[re.Pattern[str], dict[str, str]]:
             direction[phrase] = d
     for word in moves["bare"]:
         direction[word] = "bare"
-    alt = _alternation(sorted(direction, key=lambda p: (-len(p), p)))
+    alt = alternation(direction, flexible_spaces=True)
     return re.compile(rf"(?<![A-Za-z'’-])(?:{alt})(?![A-Za-z])"), direction
-
-
-def _alternation(phrases: list[str]) -> str:
-    """The phrases, in priority order, as a regex alternation branched on their first
-    character, so that `re` tries only the phrases that can match; a space matches any."""
-    branches: dict[str, list[str]] = {}
-    for phrase in phrases:
-        branches.setdefault(phrase[0], []).append(re.escape(phrase[1:]).replace(r"\ ", r"\s+"))
-    return "|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in branches.items())
 
 
 @cache
@@ -500,7 +492,7 @@ def _metric_verb_re() -> tuple[re.Pattern[str], frozenset[str]]:
     its matches can end with (the pattern is slow to search, the last word quick to test)."""
     moves = supplement()["moves"]
     verbs = {v for key in ("up", "down", "flat", "neutral", "metric_verbs") for v in moves[key]}
-    alt = _alternation(sorted(verbs, key=len)[::-1])
+    alt = alternation(verbs, flexible_spaces=True)
     pattern = re.compile(
         rf"(?P<np>[A-Za-z][\w'’ &.-]{{0,80}}?)\s+(?:{alt})\s+(?:by\s+|to\s+|at\s+)?"
         r"(?:about\s+|around\s+|nearly\s+|almost\s+|some\s+)?$"
