@@ -255,7 +255,7 @@ def normalize(value: Decimal) -> Decimal:
 
     "7.60%" stays 7.60: the reported precision tells how close a check must be.
     """
-    if "E+" in str(value):  # a positive exponent, which str shows as "E+" (as_tuple is slower)
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]
         return value.quantize(_ONE, context=_UNROUNDED)
     return value
 
