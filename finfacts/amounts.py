@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
 from finfacts.lexicon.currency import DOLLAR, YEN_SIGN, CurrencyLexicon, Form, lexicon, supplement
 from finfacts.numbers import (
@@ -1029,6 +1030,7 @@ class _Cues:
     number_bytes: frozenset[bytes]
     plurals: frozenset[str]
     plural_bytes: frozenset[bytes]
+    mark_bytes: frozenset[bytes]  # words the move layer starts from, found in the same pass
 
 
 @cache
@@ -1040,50 +1042,80 @@ def _cues() -> _Cues:
     plurals = frozenset(lex.vague_plurals)
     words = (NUMBER_WORDS - {"a", "an", "and"}) | set(_ARTICLE_HEADS) | plurals
     heads = lex.word_tokens | _PCT_WORDS | lex.lower_code_tokens
+    marks = _move_cue_words()
     return _Cues(
-        pattern=re.compile(f" ({alternation(words)})(?= )".encode()),
+        pattern=re.compile(f" ({alternation(words | marks)})(?= )".encode()),
         heads=heads,
         head_bytes=frozenset(h.encode() for h in heads if h.isascii()),
         number_bytes=frozenset(w.encode() for w in NUMBER_WORDS),
         plurals=plurals,
         plural_bytes=frozenset(p.encode() for p in plurals),
+        mark_bytes=frozenset(w.encode() for w in marks),
     )
 
 
-def word_amounts(t: str, raw: bytes, lex: CurrencyLexicon) -> list[Amount]:
-    """Vague ("billions of dollars") and written-out ("two trillion yen") amounts in ``t``.
+@cache
+def _move_cue_words() -> frozenset[str]:
+    """Share words and flat-move words ("shares", "unchanged"), lower case: the places the
+    move layer reads, found by the amount cue scan in the same pass over the text."""
+    return frozenset(supplement()["moves"]["cue_words"])
+
+
+def word_amounts(
+    t: str, raw: bytes, lex: CurrencyLexicon
+) -> tuple[list[Amount], list[tuple[int, int]]]:
+    """Vague ("billions of dollars") and written-out ("two trillion yen") amounts in ``t``,
+    and the (start, end) of its move cue words (see ``_move_cue_words``).
 
     ``raw``: ``t`` encoded as ASCII with replacements (offsets as in ``t``).
     """
     if "\u0130" in t:
-        return []  # the one character whose lower case is longer: offsets would shift
+        # the one character whose lower case is longer: offsets would shift
+        return [], move_cue_spans(t)
     if "\u212a" in t:
         # rare: a Kelvin sign lower-cases to "k", which the ASCII cue scan cannot see;
         # then every head and plural is tried
         low = t.lower()
         heads, plurals = _every_cue(low)
+        marks = move_cue_spans(t)
     else:
-        heads, plurals = _cue_positions(b" " + raw.translate(_WORD_BYTES) + b" ")
+        heads, plurals, marks = _cue_positions(b" " + raw.translate(_WORD_BYTES) + b" ")
         low = t.lower() if heads else ""
     out = vague_amounts(t, plurals, lex) if plurals else []
     if heads:
         out.extend(written_amounts(t, low, heads, lex))
-    return out
+    return out, marks
 
 
-def _cue_positions(bb: bytes) -> tuple[set[tuple[str, int]], list[tuple[int, str]]]:
-    """Heads a written amount may end in, and vague plurals, from the cue words in ``bb``."""
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
+
+
+def move_cue_spans(t: str) -> list[tuple[int, int]]:
+    """(start, end) of the move cue words in ``t``, any case, each a whole run of ASCII
+    letters: what the cue scan of ``word_amounts`` finds, read word by word."""
+    marks = _move_cue_words()
+    return [m.span() for m in _ASCII_WORD.finditer(t) if m.group().lower() in marks]
+
+
+def _cue_positions(
+    bb: bytes,
+) -> tuple[set[tuple[str, int]], list[tuple[int, str]], list[tuple[int, int]]]:
+    """Heads a written amount may end in, vague plurals, and move cue words (start, end),
+    from the cue words in ``bb``."""
     # bb: the text as _WORD_BYTES between two spaces (offsets one more than in the text).
     # From a number word the run of number words is followed forwards; each head within
     # _HEAD_REACH of a place the run may end is a candidate, checked in full later.
     cues = _cues()
     heads: set[tuple[str, int]] = set()
     plurals: list[tuple[int, str]] = []
+    marks: list[tuple[int, int]] = []
     size = len(bb)
     for m in cues.pattern.finditer(bb):
         word = m.group(1)
         if word in cues.plural_bytes:
             plurals.append((m.start(1) - 1, word.decode()))
+        elif word in cues.mark_bytes:
+            marks.append((m.start(1) - 1, m.end(1) - 1))
         elif word not in cues.number_bytes:  # "a dollar": the article is checked later
             heads.add((word.decode(), m.start(1) - 1))
         else:
@@ -1099,7 +1131,7 @@ def _cue_positions(bb: bytes) -> tuple[set[tuple[str, int]], list[tuple[int, str
                 if bb[q:end] not in cues.number_bytes:
                     break
                 q = end
-    return heads, plurals
+    return heads, plurals, marks
 
 
 def _heads_from(bb: bytes, q: int, head_bytes: frozenset[bytes], out: set[tuple[str, int]]) -> None:
@@ -1333,8 +1365,20 @@ def cjk_amounts(t: str, lex: CurrencyLexicon) -> list[Amount]:
     return out
 
 
+class Scan(NamedTuple):
+    """One pass over a document: its amounts, and the words the move layer starts from."""
+
+    amounts: list[Amount]  # as all_amounts gives them
+    move_cues: list[tuple[int, int]]  # (start, end) of share and flat-move words, in order
+
+
 def all_amounts(text: str) -> list[Amount]:
     """Every money and percent candidate in ``text``, non-overlapping, in text order."""
+    return scan(text).amounts
+
+
+def scan(text: str) -> Scan:
+    """:func:`all_amounts` of ``text`` and its move cue words, from the same reading."""
     lex = lexicon()
     raw = text.encode("ascii", "replace")  # offset for offset: non-ASCII characters read "?"
     runs, fold, cjk = _scan(text, raw)
@@ -1345,7 +1389,8 @@ def all_amounts(text: str) -> list[Amount]:
     candidates = numeric_amounts(t, lex, runs)
     if cjk:
         candidates.extend(cjk_amounts(t, lex))
-    candidates.extend(word_amounts(t, raw, lex))
+    words, move_cues = word_amounts(t, raw, lex)
+    candidates.extend(words)
     candidates.sort(key=lambda a: (a.start, -(a.end - a.start)))
     out: list[Amount] = []
     last_end = -1
@@ -1360,4 +1405,5 @@ def all_amounts(text: str) -> list[Amount]:
         urls = [m.span() for m in _URL_RE.finditer(t)]
         out = [a for a in out if not any(s <= a.start < e for s, e in urls)]
     merged = merge_compounds(t, out, lex)
-    return [a for a in merged if plausible(a.value) and plausible(a.value_high)]
+    amounts = [a for a in merged if plausible(a.value) and plausible(a.value_high)]
+    return Scan(amounts, move_cues)

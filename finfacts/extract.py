@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from functools import cache
 
-from finfacts.amounts import Amount, all_amounts
+from finfacts.amounts import Amount, scan
 from finfacts.lexicon.currency import DOLLAR, YEN_SIGN, lexicon, supplement
 from finfacts.records import Money, Percent, Quantity, Record
 from finfacts.sentences import Sentences
@@ -62,9 +62,9 @@ def _extract(
     text: str, published: date | None, doc_id: str | None, *, moves: bool = True
 ) -> list[Record]:
     """The records of one document; ``moves=False`` stops at the money/percent layer."""
-    amounts = all_amounts(text)
+    amounts, move_cues = scan(text)
     if not amounts:
-        return _with_moves(text, [], published, doc_id) if moves else []
+        return _with_moves(text, [], published, doc_id, move_cues) if moves else []
     context = _DocContext(text, amounts)
     sentences = Sentences(text)
     records: list[Record] = []
@@ -108,7 +108,7 @@ def _extract(
     _link_equivalents(text, records, money_index)
     if not moves:
         return records
-    return _with_moves(text, records, published, doc_id, sentences)
+    return _with_moves(text, records, published, doc_id, move_cues, sentences)
 
 
 def _with_moves(
@@ -116,11 +116,12 @@ def _with_moves(
     records: list[Record],
     published: date | None,
     doc_id: str | None,
+    move_cues: list[tuple[int, int]],
     sentences: Sentences | None = None,
 ) -> list[Record]:
     from finfacts.moves import attach_moves
 
-    return attach_moves(text, records, published, doc_id, sentences)
+    return attach_moves(text, records, published, doc_id, move_cues, sentences)
 
 
 def _link_equivalents(text: str, records: list[Record], money_index: list[int]) -> None:

@@ -183,16 +183,20 @@ def attach_moves(
     records: list[Record],
     published: date | None,
     doc_id: str | None,
+    cues: list[tuple[int, int]],
     sentences: Sentences | None = None,
 ) -> list[Record]:
-    """Find moves in ``text``; return all records sorted, move percents folded into moves."""
+    """Find moves in ``text``; return all records sorted, move percents folded into moves.
+
+    ``cues``: (start, end) of the text's share and flat-move words, in text order
+    (``finfacts.amounts.scan`` finds them with the amounts).
+    """
     verb_re, kind_of = _verbs()
     records = sorted(records, key=_order)
-    cues = _share_cues(text)
     if not cues and not any(isinstance(r, Percent) for r in records):
         return records  # no place for a move's verb, no percent to describe
     sentences = sentences or Sentences(text)
-    windows = _move_windows(records, cues, sentences)
+    windows = _move_windows(text, records, cues, sentences)
     consumed: set[int] = set()
     replaced: dict[int, Record] = {}
     moves: list[ShareMove] = []
@@ -211,6 +215,12 @@ def attach_moves(
         if change is None or any(i in consumed for i in change.indexes):
             continue
         s_lo, s_hi = sentences.span(m.start(), m.end())
+        if (
+            not change.indexes
+            and change.direction != "flat"
+            and not _may_be_explicit(text[s_lo : m.start()])
+        ):
+            continue  # a bare "X rose" needs a share word or a ticker: none before it
         subject = _subject(text, s_lo, m.start(), participle=phrase.endswith("ing"))
         if subject is None:
             continue
@@ -353,6 +363,15 @@ def _subject(
     return names, explicit
 
 
+def _may_be_explicit(pre: str) -> bool:
+    """False when no subject in ``pre`` can be explicit: it has no share word (any case)
+    and no closing parenthesis of a ticker; a quick test before reading the subject."""
+    if ")" in pre:
+        return True
+    low = pre.lower()
+    return "share" in low or "stock" in low or "adr" in low
+
+
 def _index_suffix(chunk: str) -> str | None:
     """The longest trailing words of ``chunk`` that name a market index ("broader Topix")."""
     words = chunk.split()
@@ -413,52 +432,29 @@ def _note_metric(
 _order = attrgetter("start", "end", "kind")  # records in text order
 
 
-# Share words and flat-move words, each found by a key and what must stand just before
-# it, the first that does: "hare" finds "share" and "Share" in one pass over the text, and
-# "changed" finds "unchanged" too (whose window holds that of its "changed").
-_SHARE_CUES = (
-    ("hare", ("s", "S")),
-    ("tock", ("s", "S")),
-    ("ADR", ("",)),
-    ("changed", ("un", "")),
-    ("flat", ("",)),
-    ("steady", ("",)),
-)
-
-
 _BEFORE_FIGURE = 48  # a move's verb stands this close before its figure
 _AFTER_CUE = 90  # ... and this close after a share word ("Shares of X ... rose")
-
-
-def _share_cues(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the share words and flat-move words in the text."""
-    cues = []
-    for key, leads in _SHARE_CUES:
-        i = text.find(key)
-        while i != -1:
-            end = i + len(key)
-            for lead in leads:
-                start = i - len(lead)
-                if start >= 0 and text.startswith(lead, start):
-                    cues.append((start, end))
-                    break
-            i = text.find(key, end)
-    return cues
+_BEFORE_CUE = 24  # ... or this close before one ("X jumped, shares ...", "were little changed")
 
 
 def _move_windows(
-    records: list[Record], cues: list[tuple[int, int]], sentences: Sentences
+    text: str, records: list[Record], cues: list[tuple[int, int]], sentences: Sentences
 ) -> list[tuple[int, int]]:
     """Stretches of text that can hold a move's verb: just before a percent figure, around a
     share word or a "little changed" — each kept inside its sentence."""
+    verb_re = _verbs()[0]
     spans = []
     for r in records:
         if isinstance(r, Percent):
             lo = max(sentences.span(r.start, r.end)[0], r.start - _BEFORE_FIGURE)
             spans.append((lo, r.start))
     for start, end in cues:
+        line_lo, line_hi = sentences.line_around(start)  # holds the sentence
+        lo, hi = max(line_lo, start - _BEFORE_CUE), min(line_hi, end + _AFTER_CUE)
+        if verb_re.search(text, lo, hi) is None:
+            continue  # no verb near the word even within its line: its sentence is not read
         lo, hi = sentences.span(start, end)
-        spans.append((max(lo, start - 24), min(hi, end + _AFTER_CUE)))
+        spans.append((max(lo, start - _BEFORE_CUE), min(hi, end + _AFTER_CUE)))
     merged: list[tuple[int, int]] = []
     for lo, hi in sorted(spans):
         if merged and lo <= merged[-1][1]:

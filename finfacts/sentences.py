@@ -84,19 +84,30 @@ class Sentences:
     is not scanned whole.
     """
 
-    __slots__ = ("_newlines", "_paragraphs", "_whole", "text")
+    __slots__ = ("_newlines", "_paragraphs", "_spans", "_whole", "text")
 
     def __init__(self, text: str):
         self.text = text
+        self._spans: dict[tuple[int, int], tuple[int, int]] = {}  # answers given, by fact span
         self._newlines: list[int] | None = None
         self._paragraphs: dict[int, tuple[list[int], list[int]]] = {}
         self._whole: tuple[list[int], list[int]] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Half-open span of the sentence holding ``text[start:end]``, cut to at most
-        ``_LONGEST`` characters either side of it and stripped of surrounding space."""
+        ``_LONGEST`` characters either side of it and stripped of surrounding space.
+
+        Each answer is kept: the money layer and the move layer ask about the same figures.
+        """
+        found = self._spans.get((start, end))
+        if found is not None:
+            return found
+        found = self._spans[start, end] = self._span(start, end)
+        return found
+
+    def _span(self, start: int, end: int) -> tuple[int, int]:
         text = self.text
-        para_start, para_end = self._line_around(start)
+        para_start, para_end = self.line_around(start)
         if para_end < end:  # the span crosses a line break (odd): read the whole text
             para_start, para_end = 0, len(text)
             marks, ends = self._all_breaks()
@@ -117,7 +128,7 @@ class Sentences:
         left += len(piece) - len(piece.lstrip())
         return left, left + len(piece.strip())
 
-    def _line_around(self, pos: int) -> tuple[int, int]:
+    def line_around(self, pos: int) -> tuple[int, int]:
         """Start and end of the line holding ``pos``: looked for nearby first, and on a very
         long line by bisection over all line breaks (so many facts there stay linear)."""
         text = self.text

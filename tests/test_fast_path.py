@@ -37,3 +37,29 @@ def test_fast_path_agrees_with_the_general_grammar(monkeypatch: pytest.MonkeyPat
     general = [repr(amounts.all_amounts(t)) for t in texts]
     differing = [t for t, f, g in zip(texts, fast, general, strict=True) if f != g]
     assert differing == []
+
+
+def test_move_cue_scan_agrees_with_reading_word_by_word() -> None:
+    """The share and flat-move words found in the amount cue pass are exactly the whole
+    words a plain reading finds (any case; "shareholders" and "flatten" are not cues)."""
+    texts = [
+        *_texts(),
+        "Shareholders saw SHARES of Sony flatten, then STOCK held steady; ADRs were unchanged.",
+        "Toyota's share price was little changed; the stocks ended flat.",
+    ]
+    differing = [t for t in texts if amounts.scan(t).move_cues != amounts.move_cue_spans(t)]
+    assert differing == []
+    mixed = texts[-2]
+    cues = amounts.scan(mixed).move_cues
+    assert [mixed[a:b] for a, b in cues] == ["SHARES", "STOCK", "steady", "ADRs", "unchanged"]
+
+
+@pytest.mark.parametrize("odd", ["\u0130", "\u212a"])
+def test_moves_found_when_the_cue_scan_reads_word_by_word(odd: str) -> None:
+    """Texts with a character whose lower case changes length or reads as ASCII take the
+    word-by-word reading; their share words still open a move."""
+    from finfacts import extract
+
+    text = f"{odd}zmir traders watched. Toyota Motor shares jumped after the report."
+    moves = [r for r in extract(text) if r.kind == "move"]
+    assert [(m.entity, m.direction) for m in moves] == [("Toyota Motor", "up")]
