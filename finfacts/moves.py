@@ -197,6 +197,8 @@ def attach_moves(
         return records  # no place for a move's verb, no percent to describe
     sentences = sentences or Sentences(text)
     windows = _move_windows(text, records, cues, sentences)
+    if not windows:
+        return _describe_percents(text, records, sentences)
     consumed: set[int] = set()
     replaced: dict[int, Record] = {}
     moves: list[ShareMove] = []

@@ -47,7 +47,9 @@ _ABBREVIATIONS = frozenset(
         "rs",
     ]
 )
-_PUNCT = "[.!?。！？]"
+_MARKS = ".!?。！？"  # the marks that can end a sentence (with a line break)
+_ASCII_MARKS = ".!?"
+_PUNCT = f"[{_MARKS}]"
 _WORD_START = r"(?<![^\W\d_.])"  # the word (letters and dots) before the mark starts here
 
 
@@ -65,7 +67,7 @@ def _break_pattern() -> re.Pattern[str]:
         for _, words in sorted(by_length.items())
     ]
     return re.compile(
-        rf"[.!?。！？\n](?:(?<=\n)|(?<=[.!?。！？]){''.join(guards)}"
+        rf"[{_MARKS}\n](?:(?<=\n)|(?<={_PUNCT}){''.join(guards)}"
         r"[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9]))"
     )
 
@@ -162,14 +164,28 @@ class Sentences:
         """Marks and ends of the breaks whose mark lies in the line ``[para_start, para_end)``."""
         found = self._paragraphs.get(para_start)
         if found is None:
+            text = self.text
             marks: list[int] = []
             ends: list[int] = []
-            for m in _BREAK.finditer(self.text, para_start):
-                if m.start() >= para_end:
-                    break
-                marks.append(m.start())
-                ends.append(m.end())
+            for i in self._end_marks(para_start, para_end):
+                m = _BREAK.match(text, i)
+                if m:
+                    marks.append(i)
+                    ends.append(m.end())
             found = self._paragraphs[para_start] = (marks, ends)
+        return found
+
+    def _end_marks(self, start: int, end: int) -> list[int]:
+        """Offsets of the end marks in ``[start, end)``, in order: found by a search per mark,
+        which is several times quicker than a character class scan of the line."""
+        text = self.text
+        found: list[int] = []
+        for mark in _ASCII_MARKS if text.isascii() else _MARKS:
+            i = text.find(mark, start, end)
+            while i != -1:
+                found.append(i)
+                i = text.find(mark, i + 1, end)
+        found.sort()
         return found
 
     def _all_breaks(self) -> tuple[list[int], list[int]]:

@@ -109,6 +109,7 @@ def test_line_by_line_breaks_agree_with_a_whole_text_scan() -> None:
         'Profit rose 5%.\n\n  "Next year," he said. Sales fell 2%.”\n\nNEC fell 3.6%.',
         "Shares rose 2% to a record. \n \nThe yen weakened.\r\nExports rose 1.2%.",
         ("Revenue rose 12% " + "and more " * 120 + "in the year.\n") * 3,
+        "売上は増えた。 Toyota rose 2%！ Sony fell 1.5%？ NEC Corp. was flat! Why? U.S. data.",
     ]
     rng = random.Random(7)
     checked = 0
