@@ -48,6 +48,8 @@ _SUFFIXES: tuple[tuple[str, ...], ...] = (
     ("llc",),
 )
 _SUFFIX_TOKENS = frozenset(token for suffix in _SUFFIXES for token in suffix)
+# The starts of those: a word a text continues into a legal form ("C" of "Corp").
+_SUFFIX_STARTS = frozenset(t[:n] for t in _SUFFIX_TOKENS for n in range(1, len(t) + 1))
 # Tokens after which "<dot><space>" may continue a name ("Co. Ltd", "Dr. Reddy's", "U.S. Bancorp").
 _ABBREVIATIONS = frozenset({"co", "corp", "inc", "ltd", "dr", "st", "jr", "bros", "mt", "ft"})
 # Suffix tokens that are written with a trailing dot ("Corp."); the dot joins the surface.
@@ -121,7 +123,7 @@ def _word_tokens(word: str) -> list[str]:
     plain = word.rstrip(".")
     if plain.isascii() and plain.isalnum():
         return [plain.lower()]
-    return _tokens(word)
+    return ["and"] if word == "&" else _tokens(word)
 
 
 def _strip_suffixes(tokens: list[str]) -> list[str]:
@@ -311,6 +313,8 @@ class _Table:
             for tokens in (key.split(" "),)
             for n in range(1, len(tokens) + 1)
         )
+        # Every key, sorted: those that start with a given text directly follow it.
+        self.keys = tuple(sorted({*self.exact, *self.core}))
 
     def symbols(self, name: str) -> tuple[str, ...]:
         """Symbols a name can denote on its own: exact written form first, then without suffix."""
@@ -321,9 +325,13 @@ class _Table:
         if hit:
             return hit
         stripped = _strip_suffixes(tokens)
-        entries = self.core.get(" ".join(stripped), ())
-        if len(stripped) < len(tokens):
-            # "SoftBank Corporation" means the company whose own name carries a legal form.
+        return self._core_symbols(" ".join(stripped), len(stripped) < len(tokens))
+
+    def _core_symbols(self, key: str, stripped: bool) -> tuple[str, ...]:
+        """Symbols of a key without legal form; when the name had one (or a leading "the"),
+        those whose own name carries one win: "SoftBank Corporation" is SoftBank Corp."""
+        entries = self.core.get(key, ())
+        if stripped:
             suffixed = tuple(s for s, had_suffix in entries if had_suffix)
             if suffixed:
                 return tuple(dict.fromkeys(suffixed))
@@ -331,6 +339,33 @@ class _Table:
 
     def lookup(self, name: str) -> tuple[Company, ...]:
         return tuple(self.companies[s] for s in self.symbols(name))
+
+    def longer_names_repeat(self, name: str) -> bool:
+        """:func:`longer_names_repeat` against this table."""
+        # A longer name has the tokens of ``name``, the last perhaps continued ("Mitsu" →
+        # "mitsubishi"), then more, so its key continues that of ``name``. When no name key
+        # does, its look-up misses every exact key and every core key but that of ``name``
+        # or of a run of it followed by legal forms alone, read as after a stripped legal
+        # form; unless its first token reads "the", which is stripped.
+        tokens = _tokens(name)
+        if not tokens or "the".startswith(tokens[0]) or self._continued(" ".join(tokens)):
+            return False  # "Th" + "e Kroger Co" is Kroger
+        own = self.symbols(name)
+        runs = [len(tokens)]  # the runs of tokens a longer name can strip back to
+        if len(tokens) > 1 and tokens[-1] in _SUFFIX_STARTS:
+            runs.append(len(tokens) - 1)  # "Zed C" + "orp."
+            while runs[-1] > 1 and tokens[runs[-1] - 1] in _SUFFIX_TOKENS:
+                runs.append(runs[-1] - 1)
+        for j in runs:
+            named = self._core_symbols(" ".join(tokens[:j]), True)
+            if len(named) == 1 and named != own:
+                return False  # "Acme Corp." is The Acme Company, "Acme" another
+        return True
+
+    def _continued(self, key: str) -> bool:
+        """Whether a name key starts with ``key`` and is longer: the next key in order does."""
+        i = bisect.bisect_right(self.keys, key)
+        return i < len(self.keys) and self.keys[i].startswith(key)
 
 
 def _alias(written: str, norm: tuple[str, ...]) -> _Alias:
@@ -404,32 +439,53 @@ def name_lengths(words: Sequence[str]) -> list[int]:
     are read only while a run can still fit.
     """
     prefixes = _table().prefixes
-    # Per reading of the tokens (as read, and after a leading "the"): the tokens joined
-    # while they begin a name key (None after), and whether legal-form words alone follow.
-    readings = [["", True]]
-    count = 0
-    out: list[int] = []
+    # The tokens as read: joined while they begin a name key (None after), and whether
+    # legal-form words alone have followed; the same after a leading "the" ("The Kroger").
+    key: str | None = ""
+    fits = True
+    lead: tuple[str | None, bool] | None = None
+    first = last = 0  # the first word with a token; the last word a run may end at
     for k, word in enumerate(words, 1):
         for token in _word_tokens(word):
-            for reading in readings:
-                key = reading[0]
-                if key is not None:
-                    longer = f"{key} {token}" if key else token
-                    if longer in prefixes:
-                        reading[0] = longer
-                        continue
-                    reading[0] = None
-                if token not in _SUFFIX_TOKENS:
-                    reading[1] = False
-            if not count and token == "the":
-                readings.append(["", True])  # "The Kroger Co": the key may follow "the"
-            count += 1
-        if not any([fits for _, fits in readings]):
+            if key is not None:
+                key = f"{key} {token}" if key else token
+                if key not in prefixes:
+                    key = None
+            if key is None and token not in _SUFFIX_TOKENS:
+                fits = False
+            if lead is not None:
+                lead = _read_on(prefixes, lead, token)
+            elif not first:
+                first = k
+                if token == "the":
+                    lead = ("", True)
+        if not fits and (lead is None or not lead[1]):
             break  # no longer run fits either
-        if count:
-            out.append(k)
-    out.reverse()
-    return out
+        last = k
+    return list(range(last, first - 1, -1)) if first else []
+
+
+def _read_on(
+    prefixes: frozenset[str], reading: tuple[str | None, bool], token: str
+) -> tuple[str | None, bool]:
+    """A reading of :func:`name_lengths` after one more token."""
+    key, fits = reading
+    if key is not None:
+        key = f"{key} {token}" if key else token
+        if key not in prefixes:
+            key = None
+    return key, fits and (key is not None or token in _SUFFIX_TOKENS)
+
+
+def longer_names_repeat(name: str) -> bool:
+    """True when a longer name written from ``name`` on (more words, or its last word
+    continued) names one company only if ``name`` alone names that same one.
+
+    So it is when no name key continues the key of ``name`` and legal forms after it
+    ("Corp.", "& Co.") read no other company; a reader looking for the fuller name of a
+    short mention ("Mitsui Fudosan Co." for "Mitsui") then has nothing to read.
+    """
+    return _table().longer_names_repeat(name)
 
 
 def resolve_name(name: str) -> Company | None:

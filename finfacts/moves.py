@@ -401,9 +401,7 @@ def _resolve_all(names: list[str], resolver, text: str, s_lo: int):
             if named is not None and named.name.lower().endswith(("'s", "’s")):
                 name, hit = whole, named
         if hit is None:
-            tokens = name.split()
-            for k in range(1, len(tokens)):
-                tail = " ".join(tokens[k:])
+            for tail in _tails(name):
                 hit = resolver(tail, text.find(tail, s_lo))
                 if hit is not None:
                     name = tail
@@ -600,6 +598,63 @@ def _companies_named(mention: str):
 
 
 _LOOKUPS: dict[tuple[object, str], tuple] = {}
+
+
+def _named(mention: str) -> tuple[bool, _Hit | None, tuple, bool]:
+    """What the tables say of a mention alone, memoised per company table: whether the
+    document cannot change it, and then its hit; the companies it names; and whether a
+    fuller name in the document could only repeat them."""
+    key = (entities._table(), mention)  # the table object itself: a new table, new entries
+    found = _NAMED.get(key)
+    if found is None:
+        if len(_NAMED) > 8192:
+            _NAMED.clear()
+        found = _NAMED[key] = _named_alone(mention)
+    return found
+
+
+def _named_alone(mention: str) -> tuple[bool, _Hit | None, tuple, bool]:
+    """:func:`_named`, computed."""
+    index = _index_symbol(mention)
+    if index:
+        return True, _Hit(mention, index, None, True), (), True
+    companies = _companies_named(mention)
+    repeats = _only_repeats(mention)
+    if not repeats or len(companies) > 1:
+        return False, None, companies, repeats  # an earlier fuller or full name decides
+    if companies:
+        company = companies[0]
+        return True, _Hit(company.name, company.symbol, company.exchange, False), companies, True
+    return True, None, companies, True
+
+
+_NAMED: dict[tuple[object, str], tuple[bool, _Hit | None, tuple, bool]] = {}
+
+
+def _tails(name: str) -> tuple[str, ...]:
+    """The tails of a name, longest first, that may name an index or a company wherever
+    they are written ("Nissan Motor Co" of "Hon Hai Precision Nissan Motor Co"); memoised
+    per company table."""
+    key = (entities._table(), name)
+    found = _TAILS.get(key)
+    if found is None:
+        if len(_TAILS) > 8192:
+            _TAILS.clear()
+        tokens = name.split()
+        tails = (" ".join(tokens[k:]) for k in range(1, len(tokens)))
+        found = _TAILS[key] = tuple(t for t in tails if not _names_nothing(t))
+    return found
+
+
+_TAILS: dict[tuple[object, str], tuple[str, ...]] = {}
+
+
+def _names_nothing(mention: str) -> bool:
+    """Whether ``mention`` names no index and no company, alone or through a fuller name."""
+    settled, hit, _, _ = _named(mention)
+    return settled and hit is None
+
+
 _NAME_REACH = 80  # characters read after an earlier occurrence of a short name
 
 
@@ -638,7 +693,6 @@ class _Resolver:
 
     def __init__(self, text: str):
         self.text = text
-        self.memo: dict[tuple[str, int], _Hit | None] = {}
         self.fuller: dict[str, tuple[_FullerNames, int]] = {}  # found so far, next occurrence
         self.scans: dict[str, object] = {}
 
@@ -652,23 +706,18 @@ class _Resolver:
         return found.before(offset)
 
     def __call__(self, mention: str, offset: int) -> _Hit | None:
-        key = (mention, offset)
-        if key in self.memo:
-            return self.memo[key]
-        hit = self.memo[key] = self._resolve(mention, max(offset, 0))
-        return hit
-
-    def _resolve(self, mention: str, offset: int) -> _Hit | None:
-        index = _index_symbol(mention)
-        if index:
-            return _Hit(mention, index, None, True)
-        fuller = self._fuller(mention, offset)
+        """The hit for ``mention`` written at ``offset`` (-1: not found, read as 0)."""
+        settled, hit, found, repeats = _named(mention)
+        if settled:
+            return hit  # the hits are never changed: one serves every call
+        offset = max(offset, 0)
+        # A fuller name that could only repeat the mention's own company changes nothing.
+        fuller = {} if repeats else self._fuller(mention, offset)
         if len(fuller) == 1:
             company = next(iter(fuller.values()))
             return _Hit(company.name, company.symbol, company.exchange, False)
         if len(fuller) > 1:
             return _Hit(mention, None, None, False)  # two earlier candidates: undecided
-        found = _companies_named(mention)
         if len(found) == 1:
             return _Hit(found[0].name, found[0].symbol, found[0].exchange, False)
         if len(found) > 1:
@@ -728,6 +777,17 @@ class _FullerNames:
         """The companies, by symbol, whose fuller name starts before ``offset``."""
         i = bisect_left(self.offsets, offset)
         return self.seen[i - 1] if i else {}
+
+
+def _only_repeats(mention: str) -> bool:
+    """Whether a longer name written from ``mention`` on can name one company only if it is
+    the one ``mention`` names alone, so that :func:`_fuller_names` would change nothing.
+
+    The words read at an occurrence are then the mention's own (the last perhaps continued)
+    and more; unless the reading splits a word of the mention in two ("Foo/Bar").
+    """
+    words = _NAME_WORD.findall(mention)
+    return len(words) <= len(mention.split()) and entities.longer_names_repeat(mention)
 
 
 def _fuller_names(text: str, mention: str, i: int, end: int, found: _FullerNames) -> int:
