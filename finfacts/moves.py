@@ -309,27 +309,32 @@ def _subject(
         bounds.append(m.end())
         seps.append(m.group())
     ends.append(len(pre))
-    segments = [pre[lo:hi].strip() for lo, hi in zip(bounds, ends, strict=True)]
-    k = len(segments) - 1
-    if not segments[k] and k > 0 and participle:
-        lead = _LEADING_NAME.match(segments[0])  # "The S&P 500 closed higher, rising 0.6%"
+
+    def segment(i: int) -> str:  # read only the segments the rules below look at
+        return pre[bounds[i] : ends[i]].strip()
+
+    k = len(bounds) - 1
+    chunk = segment(k)
+    if not chunk and k > 0 and participle:
+        lead = _LEADING_NAME.match(segment(0))  # "The S&P 500 closed higher, rising 0.6%"
         return ([lead.group("n")], False) if lead else None
-    if not segments[k] and k > 0:
+    if not chunk and k > 0:
         k -= 1  # "Fast Retailing, the Uniqlo owner, fell": the verb follows a comma
-        if segments[k][:1].islower() and k > 0 and seps[k].strip() == ",":
+        chunk = segment(k)
+        if chunk[:1].islower() and k > 0 and seps[k].strip() == ",":
             k -= 1  # skip the appositive
-    chunk = segments[k]
+            chunk = segment(k)
     if chunk.endswith(_FILLERS):
         chunk = _TRAILING_FILLER.sub("", chunk)
     # "DBS, OCBC and UOB": earlier comma-separated names belong to the same list
     while (
         k > 0
         and seps[k].strip() == ","
-        and _NAME.fullmatch(segments[k - 1] or "-")
+        and _NAME.fullmatch(segment(k - 1) or "-")
         and _AND.search(chunk)
     ):
         k -= 1
-        chunk = f"{segments[k]}, {chunk}"
+        chunk = f"{segment(k)}, {chunk}"
     if not chunk or len(chunk) > 160:
         return None
     explicit = False
