@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from finfacts.markets import exchange_for_symbol, session_on_or_before
+from finfacts.patterns import alternation
 
 # Words before a weekday that make it a named day, not a date reference ("Black Friday").
 _NAMED_DAYS = frozenset(
@@ -75,7 +76,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
         (
             "explicit",
             re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])"),
-            ("year",),
+            ("iso",),
         ),
         ("explicit", re.compile(rf"\b{month}\s+{day},?\s+{year}\b"), ("year", "month")),
         ("explicit", re.compile(rf"\b{day}\s+{month},?\s+{year}\b"), ("year", "month")),
@@ -97,7 +98,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
         (
             "today",
             re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I),
-            (),
+            ("today",),
         ),
         ("yesterday", re.compile(r"\byesterday\b", re.IGNORECASE), ("day",)),
         (
@@ -115,39 +116,83 @@ def _patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
 
 
 @cache
-def _month_names() -> re.Pattern[str]:
-    """Any month name as the reference patterns spell it (a quick test: capitals only)."""
-    return re.compile(_alternation(_names()[0]))
+def _year_or_month() -> re.Pattern[str]:
+    """A year as the patterns other than ISO's read it, or the first three letters of a
+    month name as they spell it (capitals only): one quick test for both, made a flat
+    alternation of literals, which `re` tries fastest."""
+    starts = sorted({f[:3] for n in _names()[0] for f in (n, n.upper())})
+    return re.compile("|".join([r"19\d\d", r"20\d\d", *map(re.escape, starts)]))
 
 
-_FOUR_DIGITS = re.compile(r"\d{4}")
-# Words a vague reference needs besides a month or a year, case-folded; no "i", whose
-# case-insensitive matches do not all fold to it ("session" is found by "sess").
-_VAGUE_CUES = ("week", "month", "quarter", "year", "sess", "recently")
+_FOUR_DIGITS = re.compile(r"\d\d\d\d")  # \d{4} written out, which `re` runs faster
+# A vague reference to a unit ends with one of these lead words, spaces and a unit
+# ("earlier in the year"; "week" also finds "weekend"), in lower case.
+_UNIT_LEADS = ("last", "this", "next", "past", "previous", "the")
+_UNIT_CUES = ("week", "month", "quarter", "year", "session")
+
+
+def _folded(sentence: str) -> str:
+    """The sentence in lower case, so that a case-insensitive match of a lowercase ASCII
+    word is that word in it: "İ", "ı" and "ſ", which `re` matches to "i" and "s" but which
+    lower otherwise, become "i" and "s" ("K" lowers to "k")."""
+    folded = sentence.lower()
+    if folded.isascii():
+        return folded
+    return folded.replace("i\u0307", "i").replace("ı", "i").replace("ſ", "s")
+
+
+def _unit_after_lead(folded: str) -> bool:
+    """Whether a unit word follows a lead word and spaces: a vague unit reference can be in
+    the folded sentence ("in almost eight years" cannot be one)."""
+    if not (
+        "this" in folded
+        or "last" in folded
+        or "next" in folded
+        or "past" in folded
+        or "previous" in folded
+        or "earlier" in folded  # every unit reference has one of these words
+    ):
+        return False
+    for unit in _UNIT_CUES:
+        at = folded.find(unit)
+        while at != -1:
+            end = at
+            while end and folded[end - 1].isspace():
+                end -= 1
+            if end < at and folded.endswith(_UNIT_LEADS, 0, end):
+                return True
+            at = folded.find(unit, at + 1)
+    return False
 
 
 def _cues(sentence: str) -> set[str]:
-    """The cues of the sentence: a four-digit year, a month name, "day" (in every weekday
-    and "yesterday"), a vague reference's word; a pattern is tried only if its cues are."""
-    folded = sentence.casefold()
+    """The cues of the sentence: four digits and a hyphen (ISO), a year, a month name, "day"
+    (in every weekday, "today" and "yesterday"), a word of "today", a vague reference's
+    words. A pattern is tried only if its cues are: each is in every sentence it matches.
+    The words are tested one by one with ``in``, which is cheaper here than a pattern."""
+    folded = _folded(sentence)
     cues = set()
-    if _FOUR_DIGITS.search(sentence):
-        cues.add("year")
-    if _month_names().search(sentence):
-        cues.add("month")
+    for found in _year_or_month().findall(sentence):
+        cues.add("year" if found[0].isdigit() else "month")
+    if "-" in sentence and _FOUR_DIGITS.search(sentence):
+        cues.add("iso")
     if "day" in folded:
-        cues.add("day")
-    if cues & {"year", "month"} or any(word in folded for word in _VAGUE_CUES):
+        cues.update(("day", "today"))  # "today" has "day"
+    elif "tonight" in folded or "morning" in folded or "afternoon" in folded or "evening" in folded:
+        cues.add("today")
+    if "year" in cues or "month" in cues or "recently" in folded or _unit_after_lead(folded):
         cues.add("vague")
     return cues
 
 
 def _references(sentence: str) -> list[_Ref]:
     """Every date reference in the sentence, earlier-listed patterns winning overlaps."""
+    cues = _cues(sentence)
+    if not cues:
+        return []  # no pattern can match
     months, days = _names()
     taken: list[tuple[int, int]] = []
     refs: list[_Ref] = []
-    cues = _cues(sentence)
     for kind, pattern, needs in _patterns():
         if not cues.issuperset(needs):
             continue  # it cannot match
@@ -244,33 +289,45 @@ class SentenceDates:
     """The date references of one sentence, read once: a sentence with several moves is
     resolved for each verb in it without reading it again."""
 
-    __slots__ = ("_refs",)
+    __slots__ = ("_refs", "_specific")
 
     def __init__(self, sentence: str):
-        self._refs = _references(sentence)
+        self._refs = refs = _references(sentence)
+        self._specific = [r for r in refs if r.kind != "vague"] if refs else refs
+
+    def _chosen(self, near: int | None) -> _Ref | None:
+        """The reference that dates a verb at ``near`` (see :func:`explain`), if any."""
+        specific = self._specific
+        if specific:
+            if near is None:
+                return specific[0]
+            return next((r for r in specific if r.start >= near), specific[-1])
+        return self._refs[0] if self._refs else None
 
     def explain(self, published: date | None, near: int | None = None) -> DateResolution:
         """:func:`explain` of the sentence, for a verb at ``near``."""
-        refs = self._refs
-        specific = [r for r in refs if r.kind != "vague"]
-        if specific:
-            chosen = specific[0]
-            if near is not None:
-                after = [r for r in specific if r.start >= near]
-                chosen = after[0] if after else specific[-1]
+        chosen = self._chosen(near)
+        if chosen is not None:
             return _apply(chosen, published)
-        if refs:
-            return _apply(refs[0], published)
         if published is None:
             return DateResolution(None, "none", None, "no date reference and no publication date")
         return DateResolution(published, "published", None, "no date reference: publication date")
 
+    def resolve(self, published: date | None, near: int | None = None) -> date | None:
+        """:func:`resolve` of the sentence, for a verb at ``near``: the date alone, which a
+        sentence without references (most) gives without building its explanation."""
+        if not self._refs:
+            return published
+        chosen = self._chosen(near)
+        return published if chosen is None else _apply(chosen, published).date
+
 
 def resolve(sentence: str, published: date | None, near: int | None = None) -> date | None:
     """The date a sentence's event happened on, or None when it cannot be told."""
-    return explain(sentence, published, near).date
+    return SentenceDates(sentence).resolve(published, near)
 
 
+@lru_cache(maxsize=4096)  # the moves of one day and company share it
 def event_session(day: date, symbol: str) -> date:
     """The trading session of the symbol's exchange on ``day``, or the last one before it.
 
@@ -293,64 +350,54 @@ def _markers() -> tuple[str, ...]:
     )
 
 
-@cache
-def _line_leads() -> frozenset[str]:
-    """The ASCII characters a sign-off line can start with: spaces, a dash, or a marker's
-    first character in either case; a line starting otherwise is not tried."""
-    firsts = {m[0] for m in _markers()}
-    cased = {f for c in firsts for f in (c, c.lower(), c.upper(), c.casefold())}
-    return frozenset({" ", "\t", "-"} | cased)
+_YEAR_SLOT = "\x00"  # stands for "{year}" while the markers are factored into a trie
+
+
+def _marker_alternation(markers: list[str]) -> str:
+    """The markers as one trie alternation (see ``finfacts.patterns``), "{year}" a year."""
+    words = [m.replace("{year}", _YEAR_SLOT) for m in markers]
+    return alternation(words).replace(_YEAR_SLOT, r"(?:19|20)\d{2}")
 
 
 @cache
-def _signoffs() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-    """The marker at a line start (matched only where a line starts, see ``_line_marker``)
-    and the "(" markers, each matched at its "(" (see ``_inline_marker``)."""
+def _signoffs() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None]:
+    """The marker at the text's start and after a line break (each after spaces and dashes),
+    and the "(" markers. The last two start with one literal character, which `re` looks
+    for before trying anything else, and a line is tried only if it starts as a marker
+    line can: that keeps the scan of a long text cheap."""
     markers = list(_markers())
-
-    def alternation(items: list[str]) -> str:
-        parts = [re.escape(m).replace(r"\{year\}", r"(?:19|20)\d{2}") for m in items]
-        return "|".join(sorted(parts, key=len, reverse=True))
-
-    at_line = re.compile(rf"[ \t]*(?:[-–—]+[ \t]*)?(?P<m>{alternation(markers)})", re.I)
+    leads = "".join(sorted({re.escape(m[0]) for m in markers}))  # a marker's first character
+    at_start = rf"(?=[ \t\-–—{leads}])[ \t]*(?:[-–—]+[ \t]*)?(?P<m>{_marker_alternation(markers)})"
     paren = [m for m in markers if m.startswith("(")]
-    inline = re.compile(rf"(?P<m>{alternation(paren)})", re.I) if paren else None
-    return at_line, inline
+    inline = re.compile(rf"(?P<m>{_marker_alternation(paren)})", re.I) if paren else None
+    return re.compile(at_start, re.I), re.compile("\n" + at_start, re.I), inline
 
 
-def _line_marker(text: str, pattern: re.Pattern[str], pos: int) -> re.Match[str] | None:
-    """The first marker that starts a line (after spaces and dashes) at or after ``pos``;
-    only line starts are tried, and of them only those a marker can start (a non-ASCII
-    character always is), which is what keeps this cheap."""
-    leads = _line_leads()
-    if pos > 0 and text[pos - 1 : pos] != "\n":
-        pos = text.find("\n", pos) + 1
-        if not pos:
-            return None
-    while True:
-        lead = text[pos : pos + 1]
-        if lead in leads or not lead.isascii():
-            m = pattern.match(text, pos)
-            if m:
-                return m
-        pos = text.find("\n", pos) + 1
-        if not pos:
-            return None
+def _line_marker(text: str, pos: int) -> re.Match[str] | None:
+    """The first marker that starts a line (after spaces and dashes) at or after ``pos``."""
+    at_start, after_break, _ = _signoffs()
+    if pos <= 0:
+        m = at_start.match(text)
+        if m:
+            return m
+        pos = 1
+    return after_break.search(text, pos - 1)  # the line break before a line at ``pos``
 
 
-def _inline_marker(text: str, pattern: re.Pattern[str], pos: int) -> re.Match[str] | None:
-    """The first "(" marker after a sentence's end and spaces or tabs, the spaces starting
-    at or after ``pos``."""
-    paren = text.find("(", pos)
-    while paren != -1:
-        space = paren
+def _inline_marker(text: str, pos: int, stop: int) -> re.Match[str] | None:
+    """The first "(" marker before ``stop`` after a sentence's end and spaces or tabs, the
+    spaces starting at or after ``pos``."""
+    pattern = _signoffs()[2]
+    if pattern is None:
+        return None
+    m = pattern.search(text, pos, stop)
+    while m is not None:
+        paren = space = m.start()
         while space > 0 and text[space - 1] in " \t":
             space -= 1
         if pos <= space < paren and space and text[space - 1] in _SENTENCE_END:
-            m = pattern.match(text, paren)
-            if m:
-                return m
-        paren = text.find("(", paren + 1)
+            return m
+        m = pattern.search(text, paren + 1, stop)
     return None
 
 
@@ -363,20 +410,63 @@ def main_story_end(text: str, min_story_chars: int = 200) -> int:
     Markers come from ``finfacts/lexicon/signoffs.txt``. A marker within the first
     ``min_story_chars`` characters is an update note at the top ("(Adds ...)"), not a sign-off.
     """
-    at_line, inline = _signoffs()
     pos = max(min_story_chars, 0)
-    hits = [_line_marker(text, at_line, pos)]
-    if inline is not None:
-        hits.append(_inline_marker(text, inline, pos))
-    found = [m for m in hits if m is not None]
-    if not found:
-        return len(text)
-    first = min(found, key=lambda m: m.start("m"))
-    start = first.start("m")
+    line = _line_marker(text, pos)
+    # A "(" marker must start before the line's break to come first: scan no further.
+    inline = _inline_marker(text, pos, len(text) if line is None else line.start())
+    first = inline or line
+    return len(text) if first is None else _marker_end(text, first)
+
+
+def _marker_end(text: str, marker: re.Match[str]) -> int:
+    """Where a sign-off ends: at its closing parenthesis, else at the end of its line."""
+    start = marker.start("m")
     line_end = text.find("\n", start)
     line_end = len(text) if line_end == -1 else line_end
-    if first.group("m").startswith("("):
+    if text[start] == "(":
         close = text.find(")", start, line_end)
         if close != -1:
             return close + 1
-    return len(text[:line_end].rstrip())
+    while text[line_end - 1].isspace():  # the marker itself is not: this stops at it
+        line_end -= 1
+    return line_end
+
+
+class StoryEnd:
+    """Whether offsets of one text come after its main story (see :func:`main_story_end`).
+
+    The first sign-off line is found once. The story ends at that line's end at the latest
+    (or at the text's end), so an offset past it is after the story whatever precedes the
+    line; the "(" markers before the line are looked for only when an offset before that
+    end is asked about, and then once.
+    """
+
+    __slots__ = ("_end", "_latest", "_line_break", "_pos", "_text")
+
+    def __init__(self, text: str, min_story_chars: int = 200):
+        self._text, self._pos = text, max(min_story_chars, 0)
+        self._latest: int | None = None  # where the story ends at the latest, once known
+        self._line_break = len(text)  # before the first sign-off line: "(" markers come first
+        self._end: int | None = None  # main_story_end, once known
+
+    def after(self, offset: int) -> bool:
+        """Whether ``offset`` is at or after the end of the main story."""
+        end = self._end
+        if end is None:
+            latest = self._latest
+            if latest is None:
+                latest = self._latest = self._first_line()
+            if offset >= latest:
+                return True
+            inline = _inline_marker(self._text, self._pos, self._line_break)
+            end = self._end = latest if inline is None else _marker_end(self._text, inline)
+        return offset >= end
+
+    def _first_line(self) -> int:
+        """Find the first sign-off line, note where its break is, and return where the story
+        ends at the latest: at that line's end, else at the text's."""
+        line = _line_marker(self._text, self._pos)
+        if line is None:
+            return len(self._text)
+        self._line_break = line.start()
+        return _marker_end(self._text, line)

@@ -9,8 +9,6 @@ from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
 
-import pandas as pd
-
 
 @dataclass(frozen=True, slots=True)
 class Exchange:
@@ -82,6 +80,8 @@ def calendar(mic: str):
 @lru_cache(maxsize=4096)  # moves of one day share it; the calendar look-up is slow
 def session_on_or_before(day: date, mic: str) -> date:
     """The trading session of ``mic`` on ``day``, or the last one before it (weekend, holiday)."""
+    import pandas as pd  # loaded with the first calendar, not with finfacts.dates
+
     cal = calendar(mic)
     ts = pd.Timestamp(day)
     if ts < cal.first_session or ts > cal.last_session:
@@ -94,6 +94,8 @@ def session_on_or_before(day: date, mic: str) -> date:
 
 def sessions_between(start: date, end: date, mic: str) -> list[date]:
     """All trading sessions of ``mic`` from ``start`` to ``end`` inclusive."""
+    import pandas as pd
+
     cal = calendar(mic)
     lo = max(pd.Timestamp(start), cal.first_session)
     hi = min(pd.Timestamp(end), cal.last_session)

@@ -18,16 +18,12 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from itertools import islice
 from operator import attrgetter
-from typing import TYPE_CHECKING
 
-from finfacts import entities
+from finfacts import dates, entities
 from finfacts.lexicon.currency import supplement
 from finfacts.patterns import alternation
 from finfacts.records import Money, Percent, Record, ShareMove
 from finfacts.sentences import Sentences
-
-if TYPE_CHECKING:
-    from finfacts.dates import SentenceDates
 
 
 @cache
@@ -562,20 +558,18 @@ class _EventDates:
 
     def __init__(self, text: str, published: date | None):
         self.text, self.published = text, published
-        self.story_end: int | None = None
-        self.sentences: dict[tuple[int, int], SentenceDates] = {}  # by (start, end)
+        self.story_end: dates.StoryEnd | None = None  # made at the first move
+        self.sentences: dict[tuple[int, int], dates.SentenceDates] = {}  # by (start, end)
 
     def __call__(self, start: int, s_lo: int, s_hi: int, hit, near: int) -> date | None:
-        from finfacts import dates
-
         if self.story_end is None:
-            self.story_end = dates.main_story_end(self.text)
-        if start >= self.story_end:
+            self.story_end = dates.StoryEnd(self.text)
+        if self.story_end.after(start):
             return None
         refs = self.sentences.get((s_lo, s_hi))
         if refs is None:
             refs = self.sentences[s_lo, s_hi] = dates.SentenceDates(self.text[s_lo:s_hi])
-        day = refs.explain(self.published, near).date
+        day = refs.resolve(self.published, near)
         if day is None:
             return None
         if hit is not None and hit.symbol:
