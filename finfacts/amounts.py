@@ -1034,15 +1034,16 @@ class _Cues:
 
 
 @cache
-def _cues() -> _Cues:
-    """Cue words and head words, built once: what _cue_positions looks for and checks."""
+def _cues(with_moves: bool = False) -> _Cues:
+    """Cue words and head words, built once: what _cue_positions looks for and checks;
+    ``with_moves`` adds the move cue words (a pipeline without moves does not pay for them)."""
     # a written amount holds a number word other than "a", "an" and "and", or is "a"/"an"
     # before one of _ARTICLE_HEADS; a vague amount starts with a vague plural
     lex = lexicon()
     plurals = frozenset(lex.vague_plurals)
     words = (NUMBER_WORDS - {"a", "an", "and"}) | set(_ARTICLE_HEADS) | plurals
     heads = lex.word_tokens | _PCT_WORDS | lex.lower_code_tokens
-    marks = _move_cue_words()
+    marks = _move_cue_words() if with_moves else frozenset()
     return _Cues(
         pattern=re.compile(f" ({alternation(words | marks)})(?= )".encode()),
         heads=heads,
@@ -1062,24 +1063,25 @@ def _move_cue_words() -> frozenset[str]:
 
 
 def word_amounts(
-    t: str, raw: bytes, lex: CurrencyLexicon
+    t: str, raw: bytes, lex: CurrencyLexicon, move_cues: bool = False
 ) -> tuple[list[Amount], list[tuple[int, int]]]:
     """Vague ("billions of dollars") and written-out ("two trillion yen") amounts in ``t``,
-    and the (start, end) of its move cue words (see ``_move_cue_words``).
+    and, if ``move_cues``, the (start, end) of its move cue words (``_move_cue_words``).
 
     ``raw``: ``t`` encoded as ASCII with replacements (offsets as in ``t``).
     """
     if "\u0130" in t:
         # the one character whose lower case is longer: offsets would shift
-        return [], move_cue_spans(t)
+        return [], move_cue_spans(t) if move_cues else []
     if "\u212a" in t:
         # rare: a Kelvin sign lower-cases to "k", which the ASCII cue scan cannot see;
         # then every head and plural is tried
         low = t.lower()
         heads, plurals = _every_cue(low)
-        marks = move_cue_spans(t)
+        marks = move_cue_spans(t) if move_cues else []
     else:
-        heads, plurals, marks = _cue_positions(b" " + raw.translate(_WORD_BYTES) + b" ")
+        bb = b" " + raw.translate(_WORD_BYTES) + b" "
+        heads, plurals, marks = _cue_positions(bb, _cues(move_cues))
         low = t.lower() if heads else ""
     out = vague_amounts(t, plurals, lex) if plurals else []
     if heads:
@@ -1098,14 +1100,13 @@ def move_cue_spans(t: str) -> list[tuple[int, int]]:
 
 
 def _cue_positions(
-    bb: bytes,
+    bb: bytes, cues: _Cues
 ) -> tuple[set[tuple[str, int]], list[tuple[int, str]], list[tuple[int, int]]]:
     """Heads a written amount may end in, vague plurals, and move cue words (start, end),
-    from the cue words in ``bb``."""
+    from the cue words of ``cues`` in ``bb``."""
     # bb: the text as _WORD_BYTES between two spaces (offsets one more than in the text).
     # From a number word the run of number words is followed forwards; each head within
     # _HEAD_REACH of a place the run may end is a candidate, checked in full later.
-    cues = _cues()
     heads: set[tuple[str, int]] = set()
     plurals: list[tuple[int, str]] = []
     marks: list[tuple[int, int]] = []
@@ -1374,11 +1375,12 @@ class Scan(NamedTuple):
 
 def all_amounts(text: str) -> list[Amount]:
     """Every money and percent candidate in ``text``, non-overlapping, in text order."""
-    return scan(text).amounts
+    return scan(text, move_cues=False).amounts
 
 
-def scan(text: str) -> Scan:
-    """:func:`all_amounts` of ``text`` and its move cue words, from the same reading."""
+def scan(text: str, *, move_cues: bool = True) -> Scan:
+    """:func:`all_amounts` of ``text`` and, if ``move_cues``, its move cue words, from the
+    same reading."""
     lex = lexicon()
     raw = text.encode("ascii", "replace")  # offset for offset: non-ASCII characters read "?"
     runs, fold, cjk = _scan(text, raw)
@@ -1389,7 +1391,7 @@ def scan(text: str) -> Scan:
     candidates = numeric_amounts(t, lex, runs)
     if cjk:
         candidates.extend(cjk_amounts(t, lex))
-    words, move_cues = word_amounts(t, raw, lex)
+    words, cue_spans = word_amounts(t, raw, lex, move_cues)
     candidates.extend(words)
     candidates.sort(key=lambda a: (a.start, -(a.end - a.start)))
     out: list[Amount] = []
@@ -1406,4 +1408,4 @@ def scan(text: str) -> Scan:
         out = [a for a in out if not any(s <= a.start < e for s, e in urls)]
     merged = merge_compounds(t, out, lex)
     amounts = [a for a in merged if plausible(a.value) and plausible(a.value_high)]
-    return Scan(amounts, move_cues)
+    return Scan(amounts, cue_spans)

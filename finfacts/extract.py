@@ -62,7 +62,7 @@ def _extract(
     text: str, published: date | None, doc_id: str | None, *, moves: bool = True
 ) -> list[Record]:
     """The records of one document; ``moves=False`` stops at the money/percent layer."""
-    amounts, move_cues = scan(text)
+    amounts, move_cues = scan(text, move_cues=moves)
     if not amounts:
         return _with_moves(text, [], published, doc_id, move_cues) if moves else []
     context = _DocContext(text, amounts)
