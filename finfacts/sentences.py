@@ -126,9 +126,11 @@ class Sentences:
                 break
         left = max(left, start - _LONGEST)
         right = min(right, end + _LONGEST)
-        piece = text[left:right]
-        left += len(piece) - len(piece.lstrip())
-        return left, left + len(piece.strip())
+        while left < right and text[left].isspace():  # strip, without copying the sentence
+            left += 1
+        while right > left and text[right - 1].isspace():
+            right -= 1
+        return left, right
 
     def line_around(self, pos: int) -> tuple[int, int]:
         """Start and end of the line holding ``pos``: looked for nearby first, and on a very
