@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import pstats
 import re
 import sys
@@ -26,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # sibling module corpus.py
 
@@ -46,6 +48,9 @@ TOY_PATTERN = re.compile(
     """,
     re.X,
 )
+
+
+T = TypeVar("T")
 
 
 def toy_extract(text: str) -> int:
@@ -105,18 +110,23 @@ def measure(
     kinds: Counter[str] = Counter()
     toy_found = 0
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        kinds = run_full(docs, extract)
-        t1 = time.perf_counter()
-        toy_found = run_toy(docs)
-        t2 = time.perf_counter()
-        best_full = min(best_full, t1 - t0)
-        best_toy = min(best_toy, t2 - t1)
+        seconds, kinds = timed(run_full, docs, extract)
+        best_full = min(best_full, seconds)
+        seconds, toy_found = timed(run_toy, docs)
+        best_toy = min(best_toy, seconds)
         for name, run in layers.items():
-            t3 = time.perf_counter()
-            run(docs)
-            best_layer[name] = min(best_layer[name], time.perf_counter() - t3)
+            best_layer[name] = min(best_layer[name], timed(run, docs)[0])
     return best_full, best_toy, kinds, toy_found, best_layer
+
+
+def timed(run: Callable[..., T], *args: object) -> tuple[float, T]:
+    """Seconds one call takes, and its result. The garbage of earlier runs is collected
+    first, so that a collection it leaves behind does not land in this run's time (the
+    collector stays on: the garbage a run makes itself is part of its cost)."""
+    gc.collect()
+    start = time.perf_counter()
+    result = run(*args)
+    return time.perf_counter() - start, result
 
 
 def profile(docs: Sequence[Doc], top: int) -> None:
