@@ -204,11 +204,15 @@ def _references(sentence: str) -> list[_Ref]:
                 name = groups["weekday"]
                 if not (name[0].isupper()):
                     continue  # "monday" in lowercase is not news style; skip look-alikes
-                before = sentence[: m.start()].split()
+                # the word before, from a short stretch (a named day's word is short)
+                before = sentence[max(0, m.start() - 40) : m.start()].split()
                 if before and before[-1].casefold() in _NAMED_DAYS:
                     continue
+                weekday = days.get(name.title())
+                if weekday is None:
+                    continue  # matched only case-insensitively ("FRİDAY"): no weekday name
                 fields: tuple[int | str | None, ...] = (
-                    days[name.title()],
+                    weekday,
                     (groups.get("modifier") or groups.get("which") or "").lower() or None,
                 )
             elif kind in ("explicit", "month_day"):

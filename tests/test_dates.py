@@ -206,3 +206,24 @@ def test_update_note_at_the_top_and_image_credits_are_not_sign_offs():
     text = "(Adds analyst comment)\n" + STORY + "\n© Getty Images\nMore text.\n©2024 Bloomberg L.P."
     end = main_story_end(text)
     assert text[:end].endswith("©2024 Bloomberg L.P.")
+
+
+def test_a_weekday_matched_only_case_insensitively_is_no_reference():
+    """ "FRİDAY" (dotted capital I) matches the weekday pattern case-insensitively but names
+    no weekday; the sentence falls back to the publication date and the document keeps
+    its facts instead of failing whole."""
+    from finfacts import extract_with_errors
+
+    saturday = date(2023, 12, 9)
+    sentence = "Toyota shares rose 2% on FR\u0130DAY."
+    assert resolve(sentence, saturday) == saturday
+    records, errors = extract_with_errors(sentence, published=saturday)
+    assert errors == []
+    assert [(r.kind, r.event_date) for r in records] == [("move", date(2023, 12, 8))]
+
+
+def test_a_named_day_is_read_from_the_word_before_it_in_a_long_sentence():
+    long_lead = "Retailers, " * 60
+    saturday = date(2023, 12, 9)
+    assert explain(f"{long_lead}sales rose 5% on Black Friday.", saturday).rule == "published"
+    assert explain(f"{long_lead}sales rose 5% on Friday.", saturday).date == date(2023, 12, 8)
