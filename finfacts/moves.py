@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -585,35 +586,33 @@ def _index_symbol(mention: str) -> str | None:
     return entities.resolve_index(mention)
 
 
-def _companies_named(mention: str):
-    """``entities.lookup`` memoised per company table (a registration makes a new table)."""
-    key = (entities._table(), mention)  # the table object itself: a new table, new entries
-    found = _LOOKUPS.get(key)
-    if found is None:
-        if len(_LOOKUPS) > 8192:
-            _LOOKUPS.clear()
-        found = _LOOKUPS[key] = entities.lookup(mention)
-    return found
+class _PerTable:
+    """A function of a name, memoised per company table (a registration makes a new table,
+    hence new entries); cleared when it holds more than ``size`` names."""
 
+    __slots__ = ("compute", "found", "size")
 
-_LOOKUPS: dict[tuple[object, str], tuple] = {}
+    def __init__(self, compute: Callable[[str], tuple], size: int = 8192):
+        self.compute, self.size = compute, size
+        self.found: dict[tuple[object, str], tuple] = {}
 
+    def __call__(self, name: str) -> tuple:
+        key = (entities._table(), name)  # the table object itself: a new table, new entries
+        found = self.found.get(key)
+        if found is None:
+            if len(self.found) > self.size:
+                self.found.clear()
+            found = self.found[key] = self.compute(name)
+        return found
 
-def _named(mention: str) -> tuple[bool, _Hit | None, tuple, bool]:
-    """What the tables say of a mention alone, memoised per company table: whether the
-    document cannot change it, and then its hit; the companies it names; and whether a
-    fuller name in the document could only repeat them."""
-    key = (entities._table(), mention)  # the table object itself: a new table, new entries
-    found = _NAMED.get(key)
-    if found is None:
-        if len(_NAMED) > 8192:
-            _NAMED.clear()
-        found = _NAMED[key] = _named_alone(mention)
-    return found
+    def clear(self) -> None:
+        self.found.clear()
 
 
 def _named_alone(mention: str) -> tuple[bool, _Hit | None, tuple, bool]:
-    """:func:`_named`, computed."""
+    """What the tables say of a mention alone: whether the document cannot change it, and
+    then its hit; the companies it names; and whether a fuller name in the document could
+    only repeat them."""
     index = _index_symbol(mention)
     if index:
         return True, _Hit(mention, index, None, True), (), True
@@ -627,25 +626,17 @@ def _named_alone(mention: str) -> tuple[bool, _Hit | None, tuple, bool]:
     return True, None, companies, True
 
 
-_NAMED: dict[tuple[object, str], tuple[bool, _Hit | None, tuple, bool]] = {}
-
-
-def _tails(name: str) -> tuple[str, ...]:
+def _tails_naming_something(name: str) -> tuple[str, ...]:
     """The tails of a name, longest first, that may name an index or a company wherever
-    they are written ("Nissan Motor Co" of "Hon Hai Precision Nissan Motor Co"); memoised
-    per company table."""
-    key = (entities._table(), name)
-    found = _TAILS.get(key)
-    if found is None:
-        if len(_TAILS) > 8192:
-            _TAILS.clear()
-        tokens = name.split()
-        tails = (" ".join(tokens[k:]) for k in range(1, len(tokens)))
-        found = _TAILS[key] = tuple(t for t in tails if not _names_nothing(t))
-    return found
+    they are written ("Nissan Motor Co" of "Hon Hai Precision Nissan Motor Co")."""
+    tokens = name.split()
+    tails = (" ".join(tokens[k:]) for k in range(1, len(tokens)))
+    return tuple(t for t in tails if not _names_nothing(t))
 
 
-_TAILS: dict[tuple[object, str], tuple[str, ...]] = {}
+_companies_named = _PerTable(entities.lookup)  # the companies a name denotes on its own
+_named = _PerTable(_named_alone)
+_tails = _PerTable(_tails_naming_something)
 
 
 def _names_nothing(mention: str) -> bool:

@@ -131,8 +131,8 @@ def symbol_of(hit) -> str | None:
 
 
 def _hits(text: str, mentions: list[tuple[str, int]]) -> list[tuple | None]:
-    moves._NAMED.clear()
-    moves._TAILS.clear()
+    moves._named.clear()
+    moves._tails.clear()
     resolver = moves._Resolver(text)
     hits = [resolver(m, at) for m, at in mentions]
     return [h and (h.name, h.symbol, h.exchange, h.is_index) for h in hits]
