@@ -36,7 +36,7 @@ def extract(
 
     ``moves=False`` keeps to money, percent and quantity facts — no share moves, no
     company or date resolution, no ``Percent.about`` — for amount-only work at about
-    twice the speed.
+    1.5 times the speed.
     """
     records, _errors = extract_with_errors(text, published=published, doc_id=doc_id, moves=moves)
     return records
