@@ -785,8 +785,12 @@ def _fuller_names(text: str, mention: str, i: int, end: int, found: _FullerNames
     with ``mention`` ("Mitsui Fudosan Co." for "Mitsui"), reading its occurrences from ``i``
     up to ``end``; return the next occurrence (-1 for none)."""
     n = len(mention.split())
+    size = len(mention)
+    whole = mention[-1:].isalnum()  # then a letter or digit after it continues a word
     while i != -1 and i < end:
-        if i == 0 or not text[i - 1].isalnum():
+        if (i == 0 or not text[i - 1].isalnum()) and not (
+            whole and text[i + size : i + size + 1].isalnum()
+        ):  # a whole word: "Intel" is not read in "Intelsat SA"
             reach = _NAME_WORD.finditer(text, i, min(len(text), i + _NAME_REACH))
             words = [w.group() for w in islice(reach, n + 4)]  # only the words tried below
             for k in entities.name_lengths(words):  # longest first; skips runs naming nothing

@@ -112,11 +112,23 @@ def test_acme_corp_is_the_company_whose_name_has_a_legal_form(own_table):
     assert moves_of("Acme Corp. said sales grew. Acme rose 2%.") == [("Acme", "AC2")]
 
 
-def test_a_word_continued_into_a_leading_the(tmp_path, monkeypatch):
-    use_table(("Kroger,,KR,XNYS,USD,US",), tmp_path, monkeypatch)
-    assert not longer_names_repeat("Th")  # "Th" + "e Kroger Co" reads as Kroger
+def test_a_fuller_name_starts_with_the_mention_as_a_whole_word(tmp_path, monkeypatch):
+    """ "Intel" is not read in "Intelsat SA", nor "Th" in "The Kroger Co": a fuller name
+    continues the mention with more words, never with more letters of its last word."""
+    use_table(
+        (
+            "Intel Corp,Intel,INTC,XNAS,USD,US",
+            "Intelsat SA,Intelsat,ISAT,XNYS,USD,US",
+            "Kroger,,KR,XNYS,USD,US",
+        ),
+        tmp_path,
+        monkeypatch,
+    )
+    text = "Intelsat SA said it would buy satellites. Intel shares rose 2%."
+    assert moves_of(text) == [("Intel", "INTC")]
+    assert not longer_names_repeat("Th")  # the rule stays careful: "Th" + "e Kroger Co"
     text = "The Kroger Co said sales grew. Th"
-    assert symbol_of(moves._Resolver(text)("Th", len(text) - 2)) == "KR"
+    assert symbol_of(moves._Resolver(text)("Th", len(text) - 2)) is None
 
 
 def test_a_mention_whose_words_the_reader_splits(own_table):
