@@ -1089,14 +1089,11 @@ def word_amounts(
     return out, marks
 
 
-_ASCII_WORD = re.compile(r"[A-Za-z]+")
-
-
 def move_cue_spans(t: str) -> list[tuple[int, int]]:
     """(start, end) of the move cue words in ``t``, any case, each a whole run of ASCII
     letters: what the cue scan of ``word_amounts`` finds, read word by word."""
     marks = _move_cue_words()
-    return [m.span() for m in _ASCII_WORD.finditer(t) if m.group().lower() in marks]
+    return [m.span() for m in _LETTERS.finditer(t) if m.group().lower() in marks]
 
 
 def _cue_positions(

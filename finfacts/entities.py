@@ -441,25 +441,19 @@ def name_lengths(words: Sequence[str]) -> list[int]:
     prefixes = _table().prefixes
     # The tokens as read: joined while they begin a name key (None after), and whether
     # legal-form words alone have followed; the same after a leading "the" ("The Kroger").
-    key: str | None = ""
-    fits = True
+    reading: tuple[str | None, bool] = ("", True)
     lead: tuple[str | None, bool] | None = None
     first = last = 0  # the first word with a token; the last word a run may end at
     for k, word in enumerate(words, 1):
         for token in _word_tokens(word):
-            if key is not None:
-                key = f"{key} {token}" if key else token
-                if key not in prefixes:
-                    key = None
-            if key is None and token not in _SUFFIX_TOKENS:
-                fits = False
+            reading = _read_on(prefixes, reading, token)
             if lead is not None:
                 lead = _read_on(prefixes, lead, token)
             elif not first:
                 first = k
                 if token == "the":
                     lead = ("", True)
-        if not fits and (lead is None or not lead[1]):
+        if not reading[1] and (lead is None or not lead[1]):
             break  # no longer run fits either
         last = k
     return list(range(last, first - 1, -1)) if first else []

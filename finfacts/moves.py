@@ -683,13 +683,13 @@ class _Resolver:
 
     def __init__(self, text: str):
         self.text = text
-        self.fuller: dict[str, tuple[_FullerNames, int]] = {}  # found so far, next occurrence
-        self.scans: dict[str, object] = {}
+        self.fuller: dict[str, tuple[_CompaniesByOffset, int]] = {}  # found so far, next occurrence
+        self.scans: dict[str, _CompaniesByOffset] = {}  # full names of ambiguous mentions
 
     def _fuller(self, mention: str, offset: int) -> dict:
         """The companies, by symbol, of the longer names starting with ``mention`` written
         before ``offset``; the text is read once, and only as far as asked."""
-        found, at = self.fuller.get(mention) or (_FullerNames(), self.text.find(mention))
+        found, at = self.fuller.get(mention) or (_CompaniesByOffset(), self.text.find(mention))
         if at != -1 and at < offset:
             at = _fuller_names(self.text, mention, at, offset, found)
             self.fuller[mention] = (found, at)
@@ -724,29 +724,23 @@ class _Resolver:
         The document is read once per mention; each look-up is a bisection, so many moves
         of one ambiguous name stay linear.
         """
-        if mention not in self.scans:
+        named = self.scans.get(mention)
+        if named is None:
             symbols = {c.symbol for c in candidates}
             scan = _earlier_names(self.text, mention, len(self.text))
-            ends: list[int] = []
-            seen: list[dict] = []
-            current: dict = {}
+            named = self.scans[mention] = _CompaniesByOffset()
             for m in sorted(scan.mentions, key=lambda m: m.end):
                 if m.company is not None and m.company.symbol in symbols:
-                    current = {**current, m.company.symbol: m.company}
-                    ends.append(m.end)
-                    seen.append(current)
-            self.scans[mention] = (ends, seen)
-        ends, seen = self.scans[mention]
-        i = bisect_right(ends, offset)
-        return seen[i - 1] if i else {}
+                    named.append((m.end, m.company))
+        return named.up_to(offset)
 
 
 _NAME_WORD = re.compile(r"[\w&.'’-]+")
 
 
-class _FullerNames:
-    """Fuller names of one mention in text order, kept so that "which companies were named
-    before this offset" is a bisection, not a pass over every earlier name."""
+class _CompaniesByOffset:
+    """Companies named in a document, added in text order, kept so that "which companies
+    were named before this offset" is a bisection, not a pass over every earlier name."""
 
     __slots__ = ("offsets", "seen")
 
@@ -764,8 +758,13 @@ class _FullerNames:
         self.seen.append(current)
 
     def before(self, offset: int) -> dict[str, entities.Company]:
-        """The companies, by symbol, whose fuller name starts before ``offset``."""
+        """The companies, by symbol, added at an offset before ``offset``."""
         i = bisect_left(self.offsets, offset)
+        return self.seen[i - 1] if i else {}
+
+    def up_to(self, offset: int) -> dict[str, entities.Company]:
+        """The companies, by symbol, added at an offset at or before ``offset``."""
+        i = bisect_right(self.offsets, offset)
         return self.seen[i - 1] if i else {}
 
 
@@ -780,7 +779,7 @@ def _only_repeats(mention: str) -> bool:
     return len(words) <= len(mention.split()) and entities.longer_names_repeat(mention)
 
 
-def _fuller_names(text: str, mention: str, i: int, end: int, found: _FullerNames) -> int:
+def _fuller_names(text: str, mention: str, i: int, end: int, found: _CompaniesByOffset) -> int:
     """Add to ``found`` (offset, company) where the story writes a longer name that starts
     with ``mention`` ("Mitsui Fudosan Co." for "Mitsui"), reading its occurrences from ``i``
     up to ``end``; return the next occurrence (-1 for none)."""
