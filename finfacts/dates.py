@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
 from finfacts.markets import exchange_for_symbol, session_on_or_before
@@ -331,7 +331,6 @@ def resolve(sentence: str, published: date | None, near: int | None = None) -> d
     return SentenceDates(sentence).resolve(published, near)
 
 
-@lru_cache(maxsize=4096)  # the moves of one day and company share it
 def event_session(day: date, symbol: str) -> date:
     """The trading session of the symbol's exchange on ``day``, or the last one before it.
 
