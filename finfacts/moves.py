@@ -202,7 +202,7 @@ def attach_moves(
     resolver = _Resolver(text)
     event_date = _EventDates(text, published)
     generic = _lexicon_set("generic_subjects")
-    for m in (m for lo, hi in windows for m in verb_re.finditer(text, lo, hi)):
+    for m, window_sentence in _verbs_in(verb_re, text, windows):
         phrase = m.group()
         kind = kind_of.get(phrase)
         if kind is None:  # "little  changed": spaced otherwise
@@ -213,7 +213,7 @@ def attach_moves(
         change = _change_after(text, records, m.end(), kind, phrase)
         if change is None or any(i in consumed for i in change.indexes):
             continue
-        s_lo, s_hi = sentences.span(m.start(), m.end())
+        s_lo, s_hi = window_sentence or sentences.span(m.start(), m.end())
         if (
             not change.indexes
             and change.direction != "flat"
@@ -295,11 +295,42 @@ def _subject(
     pre = text[s_lo:verb_start]
     if "known" in pre or "called" in pre or "dubbed" in pre or "formerly" in pre:
         pre = _APPOSITIVE.sub(",", pre)  # each appositive has one of these words
+    start = _clause_scan_start(pre)
+    if start:
+        try:
+            return _subject_in(pre, start, participle)
+        except _FirstClause:
+            pass  # the rules read back to the first clause: read every break
+    return _subject_in(pre, 0, participle)
+
+
+_SUBJECT_REACH = 90  # the clause breaks before a verb are read from about this far back
+# The last character before that which no clause break can hold: breaks are made of space,
+# ",;:", dashes and lower-case words, so a break found after it is a break of the whole text.
+_BREAK_FREE = re.compile(r"(?s).*[^\s,;:\-–—a-z]")
+
+
+def _clause_scan_start(pre: str) -> int:
+    """Where reading the clause breaks of ``pre`` may start without changing any break
+    after it: just after a character no break holds, at least _SUBJECT_REACH from the end
+    (0 for a short ``pre``)."""
+    if len(pre) <= _SUBJECT_REACH:
+        return 0
+    m = _BREAK_FREE.match(pre, 0, len(pre) - _SUBJECT_REACH)
+    return m.end() if m else 0
+
+
+class _FirstClause(Exception):
+    """A subject read from part of the text needs its first clause, which it has not read."""
+
+
+def _subject_in(pre: str, start: int, participle: bool) -> tuple[list[str], bool] | None:
+    """:func:`_subject` with the clause breaks read from ``start`` on (0: all of them)."""
     paren = "(" in pre
-    bounds = [0]  # where each segment starts
+    bounds = [start]  # where each segment starts
     ends = []  # ... and ends, at the next break
     seps = [""]
-    for m in _CLAUSE_BREAK.finditer(pre):
+    for m in _CLAUSE_BREAK.finditer(pre, start):
         if paren and pre.count("(", 0, m.start()) > pre.count(")", 0, m.start()):
             continue  # "Tata Motors (NSE: TATAMOTORS)": inside a parenthesis
         ends.append(m.start())
@@ -308,6 +339,8 @@ def _subject(
     ends.append(len(pre))
 
     def segment(i: int) -> str:  # read only the segments the rules below look at
+        if i == 0 and start:
+            raise _FirstClause  # its start, and whether a clause comes before, are unknown
         return pre[bounds[i] : ends[i]].strip()
 
     k = len(bounds) - 1
@@ -441,29 +474,58 @@ _BEFORE_CUE = 24  # ... or this close before one ("X jumped, shares ...", "were 
 
 def _move_windows(
     text: str, records: list[Record], cues: list[tuple[int, int]], sentences: Sentences
-) -> list[tuple[int, int]]:
+) -> list[tuple[int, int, tuple[int, int] | None]]:
     """Stretches of text that can hold a move's verb: just before a percent figure, around a
-    share word or a "little changed" — each kept inside its sentence."""
+    share word or a "little changed" — each kept inside its sentence, given with it (None
+    where two sentence spans meet in one stretch, or a span may be cut)."""
     verb_re = _verbs()[0]
     spans = []
     for r in records:
         if isinstance(r, Percent):
-            lo = max(sentences.span(r.start, r.end)[0], r.start - _BEFORE_FIGURE)
-            spans.append((lo, r.start))
+            sentence = sentences.span(r.start, r.end)
+            spans.append((max(sentence[0], r.start - _BEFORE_FIGURE), r.start, sentence))
     for start, end in cues:
         line_lo, line_hi = sentences.line_around(start)  # holds the sentence
         lo, hi = max(line_lo, start - _BEFORE_CUE), min(line_hi, end + _AFTER_CUE)
         if verb_re.search(text, lo, hi) is None:
             continue  # no verb near the word even within its line: its sentence is not read
-        lo, hi = sentences.span(start, end)
-        spans.append((max(lo, start - _BEFORE_CUE), min(hi, end + _AFTER_CUE)))
-    merged: list[tuple[int, int]] = []
-    for lo, hi in sorted(spans):
+        sentence = sentences.span(start, end)
+        lo, hi = sentence
+        spans.append((max(lo, start - _BEFORE_CUE), min(hi, end + _AFTER_CUE), sentence))
+    merged: list[tuple[int, int, tuple[int, int] | None]] = []
+    for lo, hi, sentence in sorted(spans):
         if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+            last_lo, last_hi, last_sentence = merged[-1]
+            same = sentence if sentence == last_sentence else None
+            merged[-1] = (last_lo, max(hi, last_hi), same)
         else:
-            merged.append((lo, hi))
-    return merged
+            merged.append((lo, hi, sentence))
+    return [(lo, hi, _whole_sentence(text, s)) for lo, hi, s in merged]
+
+
+_UNCUT = 300  # a sentence span this short, not beside a long run of space, was not cut
+
+
+def _whole_sentence(text: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """``span`` when it is the span of every offset in it, as ``Sentences.span`` gives it:
+    short enough that no cut around a figure applied, and with no long run of space around
+    it that stripping removed (else None: each verb's span is then found on its own)."""
+    if span is None:
+        return None
+    lo, hi = span
+    if hi - lo > _UNCUT:
+        return None
+    before, after = text[max(0, lo - _UNCUT) : lo], text[hi : hi + _UNCUT]
+    if (len(before) == _UNCUT and before.isspace()) or (len(after) == _UNCUT and after.isspace()):
+        return None
+    return span
+
+
+def _verbs_in(verb_re: re.Pattern[str], text: str, windows):
+    """The verbs in each window, in text order, with the window's sentence span."""
+    for lo, hi, sentence in windows:
+        for m in verb_re.finditer(text, lo, hi):
+            yield m, sentence
 
 
 _FOLLOWING_NOUNS = re.compile(
