@@ -485,6 +485,8 @@ def _move_windows(
             sentence = sentences.span(r.start, r.end)
             spans.append((max(sentence[0], r.start - _BEFORE_FIGURE), r.start, sentence))
     for start, end in cues:
+        if end - start == 5 and _portion_share(text, start):
+            continue  # "market share": not a share of stock
         line_lo, line_hi = sentences.line_around(start)  # holds the sentence
         lo, hi = max(line_lo, start - _BEFORE_CUE), min(line_hi, end + _AFTER_CUE)
         if verb_re.search(text, lo, hi) is None:
@@ -501,6 +503,15 @@ def _move_windows(
         else:
             merged.append((lo, hi, sentence))
     return [(lo, hi, _whole_sentence(text, s)) for lo, hi, s in merged]
+
+
+def _portion_share(text: str, start: int) -> bool:
+    """Whether the five-letter cue word at ``start`` is "share" as a portion: "market share",
+    "the lion's share" (lexicon: [moves] portion_before_share)."""
+    if text[start : start + 5].lower() != "share":
+        return False
+    before = text[max(0, start - 8) : start].split()
+    return bool(before) and before[-1].lower() in _lexicon_set("portion_before_share")
 
 
 _UNCUT = 300  # a sentence span this short, not beside a long run of space, was not cut

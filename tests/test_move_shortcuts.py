@@ -88,3 +88,22 @@ def test_subject_from_part_of_the_sentence_is_the_whole_reading() -> None:
             assert got == _subject_read_whole(pre, participle), pre
         partial += moves._clause_scan_start(pre) > 0
     assert partial > 80
+
+
+def test_share_as_a_portion_opens_no_move_window() -> None:
+    """ "market share", "the lion's share": no window is read around such a "share" (the
+    rest of the sentence still is, from its other share words and figures)."""
+    for text in (
+        "Sony lost market share in China as rivals rose on cheaper handsets.",
+        "Nvidia took the lion’s share of the profits while rivals struggled and slipped.",
+        "Toyota kept its fair share of the market, while others declined.",
+    ):
+        found = scan(text)
+        assert found.move_cues, text
+        windows = moves._move_windows(text, [], found.move_cues, Sentences(text))
+        assert windows == [], text
+    text = "Sony lost market share, but Sony shares rose after the report."
+    found = scan(text)
+    windows = moves._move_windows(text, [], found.move_cues, Sentences(text))
+    assert len(windows) == 1 and "rose" in text[windows[0][0] : windows[0][1]]
+    assert [(r.entity, r.direction) for r in extract(text) if r.kind == "move"] == [("Sony", "up")]
