@@ -526,9 +526,14 @@ def _whole_sentence(text: str, span: tuple[int, int] | None) -> tuple[int, int] 
     lo, hi = span
     if hi - lo > _UNCUT:
         return None
-    before, after = text[max(0, lo - _UNCUT) : lo], text[hi : hi + _UNCUT]
-    if (len(before) == _UNCUT and before.isspace()) or (len(after) == _UNCUT and after.isspace()):
-        return None
+    if text[lo - 1 : lo].isspace():  # read the space before only when there is some
+        before = text[max(0, lo - _UNCUT) : lo]
+        if len(before) == _UNCUT and before.isspace():
+            return None
+    if text[hi : hi + 1].isspace():
+        after = text[hi : hi + _UNCUT]
+        if len(after) == _UNCUT and after.isspace():
+            return None
     return span
 
 
