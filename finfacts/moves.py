@@ -476,8 +476,9 @@ def _move_windows(
     text: str, records: list[Record], cues: list[tuple[int, int]], sentences: Sentences
 ) -> list[tuple[int, int, tuple[int, int] | None]]:
     """Stretches of text that can hold a move's verb: just before a percent figure, around a
-    share word or a "little changed" — each kept inside its sentence, given with it (None
-    where two sentence spans meet in one stretch, or a span may be cut)."""
+    share word or a "little changed" — each kept inside its sentence, given with it when
+    that is the span of every verb in it (None where two sentence spans meet in one
+    stretch, or where a span may have been cut around its figure)."""
     verb_re = _verbs()[0]
     spans = []
     for r in records:
@@ -502,7 +503,7 @@ def _move_windows(
             merged[-1] = (last_lo, max(hi, last_hi), same)
         else:
             merged.append((lo, hi, sentence))
-    return [(lo, hi, _whole_sentence(text, s)) for lo, hi, s in merged]
+    return [(lo, hi, s if s and sentences.uncut(s) else None) for lo, hi, s in merged]
 
 
 def _portion_share(text: str, start: int) -> bool:
@@ -512,29 +513,6 @@ def _portion_share(text: str, start: int) -> bool:
         return False
     before = text[max(0, start - 8) : start].split()
     return bool(before) and before[-1].lower() in _lexicon_set("portion_before_share")
-
-
-_UNCUT = 300  # a sentence span this short, not beside a long run of space, was not cut
-
-
-def _whole_sentence(text: str, span: tuple[int, int] | None) -> tuple[int, int] | None:
-    """``span`` when it is the span of every offset in it, as ``Sentences.span`` gives it:
-    short enough that no cut around a figure applied, and with no long run of space around
-    it that stripping removed (else None: each verb's span is then found on its own)."""
-    if span is None:
-        return None
-    lo, hi = span
-    if hi - lo > _UNCUT:
-        return None
-    if text[lo - 1 : lo].isspace():  # read the space before only when there is some
-        before = text[max(0, lo - _UNCUT) : lo]
-        if len(before) == _UNCUT and before.isspace():
-            return None
-    if text[hi : hi + 1].isspace():
-        after = text[hi : hi + _UNCUT]
-        if len(after) == _UNCUT and after.isspace():
-            return None
-    return span
 
 
 def _verbs_in(verb_re: re.Pattern[str], text: str, windows):

@@ -107,6 +107,25 @@ class Sentences:
         found = self._spans[start, end] = self._span(start, end)
         return found
 
+    def uncut(self, span: tuple[int, int]) -> bool:
+        """Whether ``span``, an answer of :meth:`span`, is the answer for every word inside
+        it too: no cut to ``_LONGEST`` around a fact can have shaped it, as it is at most half
+        that long and no run of space that long beside it was stripped off."""
+        lo, hi = span
+        half = _LONGEST // 2
+        if hi - lo > half:
+            return False
+        text = self.text
+        if text[lo - 1 : lo].isspace():  # read the space before only when there is some
+            before = text[max(0, lo - half) : lo]
+            if len(before) == half and before.isspace():
+                return False
+        if text[hi : hi + 1].isspace():
+            after = text[hi : hi + half]
+            if len(after) == half and after.isspace():
+                return False
+        return True
+
     def _span(self, start: int, end: int) -> tuple[int, int]:
         text = self.text
         para_start, para_end = self.line_around(start)

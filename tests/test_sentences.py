@@ -144,3 +144,23 @@ def test_many_facts_on_one_long_line_stay_linear() -> None:
 
     small, large = best_seconds(2_000), best_seconds(20_000)
     assert large / small < 25
+
+
+def test_uncut_spans_are_every_inner_words_span() -> None:
+    """``uncut``: a short sentence's span is the span of each word in it; a long one, cut
+    around the fact asked about, or one beside a long run of stripped space, is not."""
+    text = "Sony rose 2%. " + "Toyota, as traders said, fell " * 30 + "3%. Honda was flat."
+    sentences = Sentences(text)
+    short = sentences.span(text.index("2%"), text.index("2%") + 2)
+    assert sentences.uncut(short)
+    for word in ("Sony", "rose"):
+        at = text.index(word)
+        assert Sentences(text).span(at, at + len(word)) == short
+    long = sentences.span(text.index("3%"), text.index("3%") + 2)
+    assert not sentences.uncut(long)
+    at = text.index("Toyota")
+    assert Sentences(text).span(at, at + 6) != long  # each fact has its own cut
+    spaced = " " * 400 + "Sony rose 2%."
+    sentences = Sentences(spaced)
+    assert not sentences.uncut(sentences.span(spaced.index("2%"), len(spaced) - 1))
+    assert Sentences(" " * 20 + "Sony rose 2%.").uncut((20, 33))
