@@ -413,12 +413,7 @@ def main_story_end(text: str, min_story_chars: int = 200) -> int:
     Markers come from ``finfacts/lexicon/signoffs.txt``. A marker within the first
     ``min_story_chars`` characters is an update note at the top ("(Adds ...)"), not a sign-off.
     """
-    pos = max(min_story_chars, 0)
-    line = _line_marker(text, pos)
-    # A "(" marker must start before the line's break to come first: scan no further.
-    inline = _inline_marker(text, pos, len(text) if line is None else line.start())
-    first = inline or line
-    return len(text) if first is None else _marker_end(text, first)
+    return StoryEnd(text, min_story_chars).end()
 
 
 def _marker_end(text: str, marker: re.Match[str]) -> int:
@@ -454,22 +449,27 @@ class StoryEnd:
 
     def after(self, offset: int) -> bool:
         """Whether ``offset`` is at or after the end of the main story."""
-        end = self._end
-        if end is None:
-            latest = self._latest
-            if latest is None:
-                latest = self._latest = self._first_line()
-            if offset >= latest:
-                return True
-            inline = _inline_marker(self._text, self._pos, self._line_break)
-            end = self._end = latest if inline is None else _marker_end(self._text, inline)
-        return offset >= end
+        if self._end is None and offset >= self._latest_end():
+            return True  # past the first sign-off line: no "(" marker need be looked for
+        return offset >= self.end()
 
-    def _first_line(self) -> int:
-        """Find the first sign-off line, note where its break is, and return where the story
-        ends at the latest: at that line's end, else at the text's."""
-        line = _line_marker(self._text, self._pos)
-        if line is None:
-            return len(self._text)
-        self._line_break = line.start()
-        return _marker_end(self._text, line)
+    def end(self) -> int:
+        """Offset where the main story ends (:func:`main_story_end`)."""
+        if self._end is None:
+            latest = self._latest_end()
+            # A "(" marker must start before the line's break to come first: scan no further.
+            inline = _inline_marker(self._text, self._pos, self._line_break)
+            self._end = latest if inline is None else _marker_end(self._text, inline)
+        return self._end
+
+    def _latest_end(self) -> int:
+        """Where the story ends at the latest: at the first sign-off line's end, else at the
+        text's (found once; the line's break is noted for the "(" markers)."""
+        if self._latest is None:
+            line = _line_marker(self._text, self._pos)
+            if line is None:
+                self._latest = len(self._text)
+            else:
+                self._line_break = line.start()
+                self._latest = _marker_end(self._text, line)
+        return self._latest
