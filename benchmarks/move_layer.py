@@ -67,32 +67,27 @@ def move_layer_inputs(min_bytes: int, seed: int) -> list[Inputs]:
 
 
 def copied(sentences):
-    """A copy of a document's ``Sentences`` with the spans and lines found so far."""
-    if sentences is None:
-        return None
-    from finfacts.sentences import Sentences
+    """A copy of a document's ``Sentences`` as the pipeline handed it over (or None)."""
+    return None if sentences is None else sentences.copy()
 
-    copy = Sentences(sentences.text)
-    copy._spans = dict(sentences._spans)
-    copy._paragraphs = dict(sentences._paragraphs)
-    return copy
+
+def fresh(inputs: Sequence[Inputs]) -> list[Inputs]:
+    """Copies of the inputs a pass may change (records list, sentence spans)."""
+    return [(t, list(r), p, d, c, copied(s)) for t, r, p, d, c, s in inputs]
 
 
 def run(attach: Callable[..., list], inputs: Sequence[Inputs]) -> list[list]:
     """The move layer over every document, each from a fresh copy of its inputs."""
-    return [
-        attach(text, list(records), published, doc_id, cues, copied(sentences))
-        for text, records, published, doc_id, cues, sentences in inputs
-    ]
+    return [attach(*args) for args in fresh(inputs)]
 
 
 def best_seconds(attach: Callable[..., list], inputs: Sequence[Inputs]) -> float:
     """Thread time of one pass (the fresh copies are made before the clock starts)."""
-    fresh = [(t, list(r), p, d, c, copied(s)) for t, r, p, d, c, s in inputs]
+    copies = fresh(inputs)
     gc.collect()
     start = time.thread_time()
-    for text, records, published, doc_id, cues, sentences in fresh:
-        attach(text, records, published, doc_id, cues, sentences)
+    for args in copies:
+        attach(*args)
     return time.thread_time() - start
 
 
@@ -114,8 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         order = [("this checkout", attach_moves), (args.against, other)]
         for name, attach in order if k % 2 else order[::-1]:
             best[name] = min(best[name], best_seconds(attach, inputs))
-    same = [repr(r) for r in run(attach_moves, inputs)] == [repr(r) for r in run(other, inputs)]
-    moves = sum(r.kind == "move" for records in run(attach_moves, inputs) for r in records)
+    found = run(attach_moves, inputs)
+    same = [repr(r) for r in found] == [repr(r) for r in run(other, inputs)]
+    moves = sum(r.kind == "move" for records in found for r in records)
     print(f"move layer over {len(inputs)} documents ({moves} moves), best of {args.repeat}:")
     for name, seconds in best.items():
         print(f"  {name + ':':16s}{seconds * 1000:8.1f} ms")

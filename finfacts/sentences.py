@@ -107,6 +107,15 @@ class Sentences:
         found = self._spans[start, end] = self._span(start, end)
         return found
 
+    def copy(self) -> Sentences:
+        """A copy holding the answers and lines found so far, which grows on its own."""
+        other = Sentences(self.text)
+        other._spans = dict(self._spans)
+        other._newlines = self._newlines  # never changed once found
+        other._paragraphs = dict(self._paragraphs)
+        other._whole = self._whole
+        return other
+
     def uncut(self, span: tuple[int, int]) -> bool:
         """Whether ``span``, an answer of :meth:`span`, is the answer for every word inside
         it too: no cut to ``_LONGEST`` around a fact can have shaped it, as it is at most half

@@ -164,3 +164,16 @@ def test_uncut_spans_are_every_inner_words_span() -> None:
     sentences = Sentences(spaced)
     assert not sentences.uncut(sentences.span(spaced.index("2%"), len(spaced) - 1))
     assert Sentences(" " * 20 + "Sony rose 2%.").uncut((20, 33))
+
+
+def test_a_copy_answers_alike_and_grows_on_its_own() -> None:
+    text = "Sony rose 2%. Honda fell 1%.\nToyota was flat."
+    original = Sentences(text)
+    first = original.span(10, 12)
+    copy = original.copy()
+    assert copy.span(10, 12) == first
+    at = text.index("1%")
+    assert copy.span(at, at + 2) == (14, 28)
+    assert (at, at + 2) not in original._spans  # the copy's answers stay its own
+    at = text.index("flat")
+    assert original.span(at, at + 4) == copy.span(at, at + 4) == (29, 45)
