@@ -175,7 +175,7 @@ class _Row:
     aliases: tuple[str, ...]
 
 
-def _read_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def read_csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a CSV file with ``#`` comment lines, each with its 1-based line number."""
     try:
         fh = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
@@ -216,7 +216,7 @@ def _split_aliases(cell: str) -> tuple[str, ...]:
 def _load_companies(path: Path) -> list[_Row]:
     rows: list[_Row] = []
     seen: dict[str, int] = {}
-    for line, cells in _read_rows(path, COLUMNS):
+    for line, cells in read_csv_rows(path, COLUMNS):
         symbol = cells["symbol"]
         for field in ("name", "symbol", "exchange", "currency", "country"):
             if not cells[field]:
@@ -689,7 +689,7 @@ def _index_key(name: str) -> str:
 def _indices() -> dict[str, str]:
     path = bundled_path("indices.csv")
     table: dict[str, str] = {}
-    for line, cells in _read_rows(path, INDEX_COLUMNS):
+    for line, cells in read_csv_rows(path, INDEX_COLUMNS):
         if not cells["name"] or not cells["symbol"]:
             raise InputError(str(path), "fields 'name' and 'symbol' are required", line)
         for written in (cells["name"], *_split_aliases(cells["aliases"])):

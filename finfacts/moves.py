@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from itertools import islice
 from operator import attrgetter
 
-from finfacts import dates, entities
+from finfacts import dates, depositary, entities
 from finfacts.lexicon.currency import supplement
 from finfacts.patterns import alternation
 from finfacts.records import Money, Percent, Record, ShareMove
@@ -54,22 +54,53 @@ _CLAUSE_BREAK = re.compile(
     r"|pushing|dragging|sending|led\s+by|as\s+well\s+as)\s+"
     r"|(?<=[\d%]\s)\s*(?:and|or)\s+|(?:(?<=changed\s)|(?<=flat\s)|(?<=steady\s))\s*and\s+))"
 )
-_SHARES_OF = re.compile(r"(?i)^(?:the\s+)?(?:shares?|stocks?|ADRs?)\s+(?:of|in)\s+(?P<e>.+)$")
-_POSSESSIVE_SHARES = re.compile(
-    r"(?i)^(?P<e>.+?)(?:['’]s?)?\s+(?:[A-Za-z]+-listed\s+|common\s+|class\s+[a-z]\s+)?"
-    r"(?:shares?|stocks?|ADRs?|share\s+price|stock\s+price)$"
-)
+
+
+@cache
+def _share_subjects() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    """ "Shares of X" and "X's shares" (each with a share word, a depositary word or a
+    "<place>-listed" before it: groups ``dr`` and ``place``), and the places naming a US line."""
+    moves = supplement()["moves"]
+    words = alternation({w.lower() for w in moves["depositary_words"]}, flexible_spaces=True)
+    capitals = alternation(moves["depositary_capitals"])
+    depositary_word = rf"(?P<dr>{words}|(?-i:{capitals}))"
+    us_places = frozenset(" ".join(p.lower().split()) for p in moves["us_listing_places"])
+    places = alternation(us_places, flexible_spaces=True)
+    # a place named in the list, two capitalised words ("Hong Kong") or one word ("Tokyo")
+    place = rf"(?P<place>{places}|(?-i:[A-Z][a-z]+\s[A-Z][a-z]+)|[A-Za-z]+)-listed\s+"
+    shares_of = re.compile(
+        rf"(?i)^(?:the\s+)?(?:{place})?(?:{depositary_word}|shares?|stocks?)\s+(?:of|in)\s+"
+        r"(?P<e>.+)$"
+    )
+    possessive = re.compile(
+        rf"(?i)^(?P<e>.+?)(?:['’]s?)?\s+(?:{place}|common\s+|class\s+[a-z]\s+)?"
+        rf"(?:{depositary_word}|shares?|stocks?|share\s+price|stock\s+price)$"
+    )
+    return shares_of, possessive, us_places
+
+
+def _names_us_line(m: re.Match[str], us_places: frozenset[str]) -> bool:
+    """Whether a share-word match names a company's US line: "ADRs", "U.S.-listed shares"."""
+    if m.group("dr"):
+        return True
+    place = m.group("place")
+    return place is not None and " ".join(place.lower().split()) in us_places
+
+
 _TICKER_PAREN = re.compile(
     r"^(?P<e>.+?)\s*\((?:[A-Z]{2,8}:\s*)?(?P<t>[A-Z0-9^][A-Z0-9.^=-]{0,11})\)$"
 )
 _TOKEN = r"(?:[A-Z0-9^][\w&.'’^-]*|&|(?<=& )[a-z]\b)"
-_NAME = re.compile(rf"{_TOKEN}(?:\s+(?:{_TOKEN}|of|and|de|du|la))*")
-_TRAILING_NAME = re.compile(rf"{_TOKEN}(?:\s+(?:{_TOKEN}|of|de|du|la))*$")
+# A name's words: capitalised tokens, with "of", "and", "de"... only between two of them
+# ("Bank of America"; "Issuance of" in "Issuance of shares rose" is no name).
+_NAME = re.compile(rf"{_TOKEN}(?:(?:\s+(?:of|and|de|du|la))*\s+{_TOKEN})*")
+_TRAILING_NAME = re.compile(rf"{_TOKEN}(?:(?:\s+(?:of|de|du|la))*\s+{_TOKEN})*$")
 _APPOSITIVE = re.compile(
     r",\s*(?:also\s+|formerly\s+)?(?:known|called|dubbed)\s+as\s+[^,]{1,60},"
     r"|\s*\((?:also\s+)?(?:known\s+as|formerly)\s+[^)]{1,60}\)"
 )
-_SHARE_WORD_END = re.compile(r"(?i)(?:shares?|stocks?|ADRs?|price)$")  # _POSSESSIVE_SHARES' end
+# How a "X's shares" subject ends (read on its last 8 characters): a quick test first.
+_SHARE_WORD_END = re.compile(r"(?:(?i:shares?|stocks?|adrs?|receipts?|price)|ADSs?)$")
 _LEADING_ARTICLE = re.compile(r"^(?:The|the|Its|its)\s+")
 _POSSESSIVE_END = re.compile(r"(?<=\w)['’]s$")
 _LIST_SEP = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
@@ -223,11 +254,13 @@ def attach_moves(
         subject = _subject(text, s_lo, m.start(), participle=phrase.endswith("ing"))
         if subject is None:
             continue
-        names, explicit = subject
+        names, explicit, us_line = subject
         if len(change.indexes) > 1 and len(change.indexes) != len(names):
             change.indexes = change.indexes[:1]
             change.end = records[change.indexes[0]].end
         names, hits = _resolve_all(names, resolver, text, s_lo)
+        if us_line:
+            hits = [_on_us_line(hit) for hit in hits]
         if any(n.lower() in generic for n in names):
             continue  # "Japanese shares rose 1%": the market, not a company
         if not explicit and any(h is None for h in hits):
@@ -269,7 +302,7 @@ def attach_moves(
                     entity=name,
                     change_pct=value,
                     direction=change.direction,  # type: ignore[arg-type]
-                    company=hit.name if hit and hit.symbol else None,
+                    company=hit.company if hit else None,
                     ticker=hit.symbol if hit else None,
                     exchange=hit.exchange if hit else None,
                     instrument="index" if hit and hit.is_index else "stock",
@@ -290,8 +323,9 @@ def attach_moves(
 
 def _subject(
     text: str, s_lo: int, verb_start: int, participle: bool = False
-) -> tuple[list[str], bool] | None:
-    """The entity names before a verb, and whether a share word/ticker made them explicit."""
+) -> tuple[list[str], bool, bool] | None:
+    """The entity names before a verb, whether a share word/ticker made them explicit, and
+    whether the share word names the companies' US line ("ADRs", "U.S.-listed shares")."""
     pre = text[s_lo:verb_start]
     if "known" in pre or "called" in pre or "dubbed" in pre or "formerly" in pre:
         pre = _APPOSITIVE.sub(",", pre)  # each appositive has one of these words
@@ -324,7 +358,7 @@ class _FirstClause(Exception):
     """A subject read from part of the text needs its first clause, which it has not read."""
 
 
-def _subject_in(pre: str, start: int, participle: bool) -> tuple[list[str], bool] | None:
+def _subject_in(pre: str, start: int, participle: bool) -> tuple[list[str], bool, bool] | None:
     """:func:`_subject` with the clause breaks read from ``start`` on (0: all of them)."""
     paren = "(" in pre
     bounds = [start]  # where each segment starts
@@ -347,7 +381,7 @@ def _subject_in(pre: str, start: int, participle: bool) -> tuple[list[str], bool
     chunk = segment(k)
     if not chunk and k > 0 and participle:
         lead = _LEADING_NAME.match(segment(0))  # "The S&P 500 closed higher, rising 0.6%"
-        return ([lead.group("n")], False) if lead else None
+        return ([lead.group("n")], False, False) if lead else None
     if not chunk and k > 0:
         k -= 1  # "Fast Retailing, the Uniqlo owner, fell": the verb follows a comma
         chunk = segment(k)
@@ -367,18 +401,20 @@ def _subject_in(pre: str, start: int, participle: bool) -> tuple[list[str], bool
         chunk = f"{segment(k)}, {chunk}"
     if not chunk or len(chunk) > 160:
         return None
-    explicit = False
-    m = _SHARES_OF.match(chunk)
-    if m is None and _SHARE_WORD_END.search(chunk[-7:]):  # the slow pattern only when it can
-        m = _POSSESSIVE_SHARES.match(chunk)
+    explicit = us_line = False
+    shares_of, possessive, us_places = _share_subjects()
+    m = shares_of.match(chunk)
+    if m is None and _SHARE_WORD_END.search(chunk[-8:]):  # the slow pattern only when it can
+        m = possessive.match(chunk)
     if m:
         chunk, explicit = m.group("e").strip(), True
+        us_line = _names_us_line(m, us_places)
     m = _TICKER_PAREN.match(chunk) if ")" in chunk[-2:] else None
     if m:
         chunk, explicit = m.group("e").strip(), True
     index = _index_suffix(chunk)
     if index:
-        return [index], False
+        return [index], False, False
     if chunk.startswith(("The", "the", "Its", "its")):
         chunk = _LEADING_ARTICLE.sub("", chunk)
     if not explicit and ("'s" in chunk[-3:] or "’s" in chunk[-3:]):
@@ -397,16 +433,16 @@ def _subject_in(pre: str, start: int, participle: bool) -> tuple[list[str], bool
         if name is None or name.lower() in metric_words:
             return None
         names.append(name)
-    return names, explicit
+    return names, explicit, us_line
 
 
 def _may_be_explicit(pre: str) -> bool:
-    """False when no subject in ``pre`` can be explicit: it has no share word (any case)
+    """False when no subject in ``pre`` can be explicit: it has no share or depositary word
     and no closing parenthesis of a ticker; a quick test before reading the subject."""
-    if ")" in pre:
+    if ")" in pre or "ADS" in pre:
         return True
     low = pre.lower()
-    return "share" in low or "stock" in low or "adr" in low
+    return "share" in low or "stock" in low or "adr" in low or "depositary" in low
 
 
 def _index_suffix(chunk: str) -> str | None:
@@ -721,12 +757,36 @@ def _earlier_names(text: str, mention: str, offset: int):
 
 
 class _Hit:
-    """A resolved subject: company or index."""
+    """A resolved subject: company or index. ``company``: the company's name when it is
+    known (by default, when there is a symbol; an ambiguous name has neither)."""
 
-    __slots__ = ("exchange", "is_index", "name", "symbol")
+    __slots__ = ("company", "exchange", "is_index", "name", "symbol")
 
-    def __init__(self, name: str, symbol: str | None, exchange: str | None, is_index: bool):
+    def __init__(
+        self,
+        name: str,
+        symbol: str | None,
+        exchange: str | None,
+        is_index: bool,
+        company: str | None = None,
+    ):
         self.name, self.symbol, self.exchange, self.is_index = name, symbol, exchange, is_index
+        self.company = company if company is not None or symbol is None else name
+
+
+def _on_us_line(hit: _Hit | None) -> _Hit | None:
+    """The hit of a move of a company's US line ("Infosys ADRs", "Toyota's U.S.-listed
+    shares"): that line's symbol and exchange (data/depositary_receipts.csv); a company
+    listed in the US keeps its own; one listed abroad without a known US line keeps its name
+    and gets no symbol, never its home listing's."""
+    if hit is None or hit.is_index or hit.symbol is None:
+        return hit
+    if hit.exchange in depositary.US_EXCHANGES:
+        return hit
+    line = depositary.us_line(hit.symbol)
+    if line is None:
+        return _Hit(hit.name, None, None, False, company=hit.name)
+    return _Hit(hit.name, line.symbol, line.exchange, False)
 
 
 class _Resolver:

@@ -31,7 +31,15 @@ from finfacts.records import Money, Percent, Record, ShareMove
 CORPUS_ROOT = Path(__file__).resolve().parent / "corpus"
 LINE_KEYS = frozenset({"text", "published", "moves", "percents", "note"})
 MOVE_REQUIRED = ("entity", "ticker", "change_pct", "direction")
-MOVE_OPTIONAL = ("approx", "price", "price_currency", "instrument", "event_date")
+MOVE_OPTIONAL = (
+    "approx",
+    "price",
+    "price_currency",
+    "instrument",
+    "event_date",
+    "exchange",
+    "company",
+)
 PERCENT_REQUIRED = ("surface", "value")
 PERCENT_OPTIONAL = ("unit", "value_high", "about", "approx", "qualifier")
 DIRECTIONS = frozenset({"up", "down", "flat"})
@@ -120,11 +128,14 @@ def _dec(raw: Any, where: str, key: str) -> Decimal | None:
 
 @cache
 def _known_symbols() -> tuple[frozenset[str], frozenset[str]]:
+    """Stock symbols (companies and their US lines) and index symbols finfacts ships."""
+    from finfacts.depositary import us_lines
     from finfacts.entities import companies
 
     with open(bundled_path("indices.csv"), encoding="utf-8") as fh:
         indices = frozenset(row["symbol"] for row in csv.DictReader(fh))
-    return frozenset(c.symbol for c in companies()), indices
+    us = {line.symbol for line in us_lines().values()}
+    return frozenset(c.symbol for c in companies()) | us, indices
 
 
 def corpus_problems(line: Line) -> list[str]:
@@ -149,7 +160,8 @@ def corpus_problems(line: Line) -> list[str]:
         ticker = item["ticker"]
         check(
             ticker is None or ticker in stocks | indices,
-            f"{where}: ticker {ticker!r} is neither in data/companies.csv nor data/indices.csv",
+            f"{where}: ticker {ticker!r} is in none of data/companies.csv, "
+            "data/depositary_receipts.csv and data/indices.csv",
         )
         direction = item["direction"]
         check(direction in DIRECTIONS, f"{where}: direction {direction!r}")
@@ -243,6 +255,9 @@ def _move_mismatches(want: dict[str, Any], got: ShareMove, records: list[Record]
         out.append(f"price {got.price} != {want['price']}")
     if "price_currency" in want and got.price_currency != want["price_currency"]:
         out.append(f"price_currency {got.price_currency!r} != {want['price_currency']!r}")
+    for key in ("exchange", "company"):
+        if key in want and getattr(got, key) != want[key]:
+            out.append(f"{key} {getattr(got, key)!r} != {want[key]!r}")
     if "instrument" in want and got.instrument != want["instrument"]:
         out.append(f"instrument {got.instrument!r} != {want['instrument']!r}")
     if "event_date" in want:
@@ -359,6 +374,7 @@ PHENOMENA = (
     "indices",
     "resolution",
     "dates",
+    "us_lines",
     "negative",
 )
 LINES = read_corpus("moves")
