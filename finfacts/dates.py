@@ -22,6 +22,30 @@ _NAMED_DAYS = frozenset(
     {"black", "good", "super", "cyber", "easter", "ash", "maundy", "holy", "shrove", "whit"}
 )
 _BEFORE = frozenset({"last", "past", "this past"})
+# Words before "since" that make it a comparison, not the move's time: in "its biggest gain
+# since March" the move is today's ("since" then names no date at all).
+_COMPARISONS = frozenset(
+    {
+        "biggest",
+        "highest",
+        "lowest",
+        "best",
+        "worst",
+        "most",
+        "least",
+        "steepest",
+        "largest",
+        "sharpest",
+        "strongest",
+        "weakest",
+        "first",
+        "longest",
+        "smallest",
+        "deepest",
+        "top",
+    }
+)
+_SINCE = re.compile(r"(?i)\bsince\s+$")
 _VAGUE_UNITS = r"(?:week|weekend|month|quarter|year|session)"
 
 
@@ -71,6 +95,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
     year = r"(?P<year>(?:19|20)\d{2})"
     weekday = rf"(?P<weekday>{_alternation(days)})"
+    # "Friday, March 1": the weekday belongs to the date, which alone decides the day
+    named_day = rf"(?:(?:{_alternation(days)}),?\s+)?"
     not_amount = r"(?!\s*(?:%|percent|per cent|million|billion|trillion|bn|mln)\b)(?![.,]\d)"
     return [
         (
@@ -78,10 +104,22 @@ def _patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
             re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])"),
             ("iso",),
         ),
-        ("explicit", re.compile(rf"\b{month}\s+{day},?\s+{year}\b"), ("year", "month")),
-        ("explicit", re.compile(rf"\b{day}\s+{month},?\s+{year}\b"), ("year", "month")),
-        ("month_day", re.compile(rf"\b{month}\s+{day}\b{not_amount}"), ("month",)),
-        ("month_day", re.compile(rf"(?<![\d.,$€£¥])\b{day}\s+{month}\b"), ("month",)),
+        (
+            "explicit",
+            re.compile(rf"\b{named_day}{month}\s+{day},?\s+{year}\b"),
+            ("year", "month"),
+        ),
+        (
+            "explicit",
+            re.compile(rf"\b{named_day}{day}\s+{month},?\s+{year}\b"),
+            ("year", "month"),
+        ),
+        ("month_day", re.compile(rf"\b{named_day}{month}\s+{day}\b{not_amount}"), ("month",)),
+        (
+            "month_day",
+            re.compile(rf"(?<![\d.,$€£¥])\b{named_day}{day}\s+{month}\b"),
+            ("month",),
+        ),
         (
             "weekday_week",
             re.compile(rf"\b{weekday}(?:['’]s)?\s+(?:of\s+)?(?P<which>last|this|next)\s+week\b"),
@@ -199,6 +237,13 @@ def _references(sentence: str) -> list[_Ref]:
         for m in pattern.finditer(sentence):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
+            since = _since(sentence, m.start()) if "since" in sentence else None
+            if since is not None:  # "since March": where a span starts, not the move's day
+                start, comparison = since
+                taken.append((start, m.end()))
+                if not comparison:  # "have risen 20% since March 4": no single session
+                    refs.append(_Ref("vague", start, m.end(), sentence[start : m.end()], ()))
+                continue
             groups = m.groupdict()
             if kind in ("weekday", "weekday_week"):
                 name = groups["weekday"]
@@ -226,6 +271,21 @@ def _references(sentence: str) -> list[_Ref]:
             refs.append(_Ref(kind, m.start(), m.end(), m.group(), fields))
     refs.sort(key=lambda r: r.start)
     return refs
+
+
+def _since(sentence: str, start: int) -> tuple[int, bool] | None:
+    """For a reference at ``start`` that "since" leads (or that starts with it): where
+    "since" starts, and whether a superlative before it makes the phrase a comparison ("its
+    biggest gain since March"); None when no "since" leads it."""
+    if sentence[start : start + 5].lower() == "since":
+        at = start
+    else:
+        lead = _SINCE.search(sentence, max(0, start - 12), start)
+        if lead is None:
+            return None
+        at = lead.start()
+    words = sentence[max(0, at - 60) : at].lower().split()[-4:]
+    return at, not _COMPARISONS.isdisjoint(words)
 
 
 def _valid(year: int, month: int, day: int) -> date | None:

@@ -106,7 +106,8 @@ _POSSESSIVE_END = re.compile(r"(?<=\w)['’]s$")
 _LIST_SEP = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 _AND = re.compile(r"\s+and\s+")
 _LEADING_NAME = re.compile(rf"(?:The\s+)?(?P<n>{_TOKEN}(?:\s+(?:{_TOKEN}|of))*)")
-_FILLERS = ("all", "both", "each", "also", "too")
+# Words between a subject and its verb: "Sony and NEC both fell", "Sony shares have risen".
+_FILLERS = ("all", "both", "each", "also", "too", "has", "have", "had")
 _TRAILING_FILLER = re.compile(rf"(?:\s+(?:{'|'.join(_FILLERS)}))+$")
 _PRICE_LEAD = re.compile(
     r"(?i)\s*(?:(?:higher|lower|up|down)\s+)?(?:,\s*)?(?:to\s+(?:close|end|finish|settle|trade)\s+at|to\s+(?:a\s+)?(?:"
@@ -603,6 +604,8 @@ def _subject_phrase(raw: str) -> str | None:
     for m in _CLAUSE_BREAK.finditer(raw):
         cut = m.end()
     phrase = raw[cut:].strip()
+    if phrase.endswith(_FILLERS):
+        phrase = _TRAILING_FILLER.sub("", phrase)  # "Revenue has risen 12%"
     possessive = max(phrase.rfind("'s "), phrase.rfind("’s "), phrase.rfind("s' "))
     if possessive >= 0:
         phrase = phrase[possessive + 3 :]

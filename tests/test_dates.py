@@ -227,3 +227,47 @@ def test_a_named_day_is_read_from_the_word_before_it_in_a_long_sentence():
     saturday = date(2023, 12, 9)
     assert explain(f"{long_lead}sales rose 5% on Black Friday.", saturday).rule == "published"
     assert explain(f"{long_lead}sales rose 5% on Friday.", saturday).date == date(2023, 12, 8)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("NEC rose 1% on Friday, March 1.", date(2024, 3, 1)),
+        ("NEC rose 1% on Friday 1 March.", date(2024, 3, 1)),
+        ("Sony rose 3% on Thursday, May 30, 2024.", date(2024, 5, 30)),
+    ],
+)
+def test_a_weekday_before_a_date_is_part_of_it(sentence, expected):
+    """Not two references of which the weekday, nearer the verb, would win."""
+    found = explain(sentence, date(2024, 6, 5))
+    assert found.date == expected and found.surface.split()[0].rstrip(",") in WEEKDAYS
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nintendo gained 3.1%, its biggest advance since March.",
+        "Toyota rose 2.2% to its highest close since 2015.",
+        "Panasonic fell 4%, its steepest drop since last year.",
+        "Honda fell 2.2%, the steepest drop since Oct. 3.",
+        "Sony rose 1%, the first gain since Monday.",
+    ],
+)
+def test_since_after_a_superlative_dates_nothing(sentence):
+    """A comparison ("its biggest gain since March") leaves the move on publication day."""
+    found = explain(sentence, date(2024, 6, 5))
+    assert (found.date, found.rule) == (date(2024, 6, 5), "published")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sony shares have risen 20% since March 4.",
+        "Toyota shares have fallen 5% since Monday.",
+        "Nomura has gained 8% since March.",
+    ],
+)
+def test_a_move_since_a_date_has_no_single_day(sentence):
+    found = explain(sentence, date(2024, 6, 5))
+    assert found.date is None and found.rule == "vague"
+    assert found.surface.startswith("since ")
