@@ -568,6 +568,7 @@ _FOLLOWING_NOUNS = re.compile(
 _TRANSITIVE = re.compile(
     r"(?i)\b(?:raised|raise|raises|cut|cuts|lowered|lowers|hiked|hikes|trimmed|lifted|kept|keeps"
     r"|held|holds|set|sets|increased|reduced)\s+(?P<np>(?:its|their|the|his|her)\s+[\w -]{2,40}?)"
+    r"(?:\s+by\s+[\w .%-]{1,30}?)?"  # "raised its key rate by 25 basis points to 5.5%"
     r"\s+(?:to|by|at|of)\s+(?:about\s+|around\s+)?$"
 )
 _NOUN_OF = re.compile(

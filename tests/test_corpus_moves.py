@@ -440,3 +440,20 @@ def test_amount_only_extraction_skips_moves_and_keeps_every_amount():
     assert full[1].qualifier == "share price"
     assert full[3].about == "revenue" and lean[3].about is None
     assert full[4] == lean[4]
+
+
+@pytest.mark.parametrize(
+    ("text", "abouts"),
+    [
+        ("The central bank raised its key rate by 25 basis points to 5.5%.", ["key rate"] * 2),
+        ("The Fed lifted its target range by a quarter point to 5.25%.", ["target range"]),
+        ("Revenue has risen 12% from a year earlier.", ["revenue"]),
+        ("The stock fell 30% in March.", ["stock"]),
+    ],
+)
+def test_what_a_percent_is_about_is_the_metric_alone(text: str, abouts: list[str]) -> None:
+    """Exactly the metric: not "key rate by 25 basis points", not "revenue has" (the corpus
+    checks only that the word is mentioned)."""
+    from finfacts.extract import extract
+
+    assert [r.about for r in extract(text) if isinstance(r, Percent)] == abouts
