@@ -102,6 +102,9 @@ _APPOSITIVE = re.compile(
 # How a "X's shares" subject ends (read on its last 8 characters): a quick test first.
 _SHARE_WORD_END = re.compile(r"(?:(?i:shares?|stocks?|adrs?|receipts?|price)|ADSs?)$")
 _LEADING_ARTICLE = re.compile(r"^(?:The|the|Its|its)\s+")
+_LEADING_SUBJECT = re.compile(r"(?i)(?:the\s+)?(?:shares?|stocks?)\s+(?:of|in)\s+|the\s+")
+_CAPITALISED_OWNER = re.compile(r"\b[A-Z][\w.&-]*['’]s\b")
+_POSSESSIVE_S = re.compile(r"(?<=\w)['’]s\b")
 _POSSESSIVE_END = re.compile(r"(?<=\w)['’]s$")
 _LIST_SEP = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 _AND = re.compile(r"\s+and\s+")
@@ -256,6 +259,13 @@ def attach_moves(
         if subject is None:
             continue
         names, explicit, us_line = subject
+        owner_at = None  # where "its" stands, in "Honda cut its forecast, and its shares fell"
+        if explicit and len(names) == 1 and names[0].lower() in _lexicon_set("owner_words"):
+            owner_at = text.rfind(names[0], s_lo, m.start())
+            antecedent = _antecedent(text, s_lo, owner_at, resolver)
+            if antecedent is None:
+                continue  # no one company named before it in the sentence: whose shares?
+            names = [antecedent]
         if len(change.indexes) > 1 and len(change.indexes) != len(names):
             change.indexes = change.indexes[:1]
             change.end = records[change.indexes[0]].end
@@ -291,7 +301,7 @@ def attach_moves(
                 value = Decimal(0)
             elif value is not None and change.direction == "down":
                 value = -value
-            start = text.find(name, s_lo, m.start())
+            start = owner_at if owner_at is not None else text.find(name, s_lo, m.start())
             end = records[figure].end if figure is not None else m.end()
             moves.append(
                 ShareMove(
@@ -410,6 +420,8 @@ def _subject_in(pre: str, start: int, participle: bool) -> tuple[list[str], bool
     if m:
         chunk, explicit = m.group("e").strip(), True
         us_line = _names_us_line(m, us_places)
+        if chunk.lower() in _lexicon_set("owner_words"):
+            return [chunk], True, us_line  # "its shares": the caller finds whose
     m = _TICKER_PAREN.match(chunk) if ")" in chunk[-2:] else None
     if m:
         chunk, explicit = m.group("e").strip(), True
@@ -435,6 +447,31 @@ def _subject_in(pre: str, start: int, participle: bool) -> tuple[list[str], bool
             return None
         names.append(name)
     return names, explicit, us_line
+
+
+def _antecedent(text: str, lo: int, hi: int, resolver: _Resolver) -> str | None:
+    """The listed company that opens the sentence ``text[lo:hi]`` starts, as written, when it
+    is the only owner named there: "Honda" in "Honda cut its forecast, and" (for the "its
+    shares" after it). None when the sentence opens otherwise, names another company, or
+    another owner ("Toyota said Suzuki's profit rose, and its shares fell": whose?)."""
+    segment = text[lo:hi]
+    lead = _LEADING_SUBJECT.match(segment)
+    opens_at = lead.end() if lead else 0
+    named = _POSSESSIVE_S.sub("  ", segment)  # "TSMC's revenue": the name is read, offsets kept
+    mentions = entities.DocumentEntities.scan(named).mentions
+    if not mentions or mentions[0].start != opens_at:
+        return None
+    first = mentions[0]
+    hit = resolver(first.surface, lo + first.start)
+    if hit is None or not hit.symbol or hit.is_index:
+        return None
+    for other in mentions[1:]:
+        again = resolver(other.surface, lo + other.start)
+        if again is None or again.symbol != hit.symbol:
+            return None
+    if _CAPITALISED_OWNER.search(segment, first.end + 2):
+        return None  # another possessive owner after the company: the reading is unsure
+    return first.surface
 
 
 def _may_be_explicit(pre: str) -> bool:
@@ -575,6 +612,11 @@ _NOUN_OF = re.compile(
     r"(?P<np>(?:[A-Za-z][\w'’-]*\s+){0,2}[A-Za-z][\w'’-]*)\s+of\s+(?:(?:up\s+to|about|around"
     r"|as\s+much\s+as|more\s+than|nearly|almost|some|at\s+least)\s+)?$"
 )
+# A reporting verb before the metric, and a conjunction that leads it.
+_REPORTED = re.compile(
+    r"\b(?:said|says|reported|reports|announced|expects|expected)\s+(?:that\s+)?"
+)
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|but|while|whereas|as|or)\s+")
 _LEADING_DETERMINERS = re.compile(r"(?i)^(?:(?:the|a|an|its|their|his|her)\s+)+")
 
 
@@ -607,6 +649,10 @@ def _subject_phrase(raw: str) -> str | None:
     phrase = raw[cut:].strip()
     if phrase.endswith(_FILLERS):
         phrase = _TRAILING_FILLER.sub("", phrase)  # "Revenue has risen 12%"
+    said = [m.end() for m in _REPORTED.finditer(phrase)]
+    if said:
+        phrase = phrase[said[-1] :]  # "Toyota said sales rose 4%": sales
+    phrase = _LEADING_CONJUNCTION.sub("", phrase)  # "..., and its shares fell 3%"
     possessive = max(phrase.rfind("'s "), phrase.rfind("’s "), phrase.rfind("s' "))
     if possessive >= 0:
         phrase = phrase[possessive + 3 :]
