@@ -469,7 +469,8 @@ def _antecedent(text: str, lo: int, hi: int, resolver: _Resolver) -> str | None:
         again = resolver(other.surface, lo + other.start)
         if again is None or again.symbol != hit.symbol:
             return None
-    if _CAPITALISED_OWNER.search(segment, first.end + 2):
+    after = first.end + 2 if segment.startswith(("'s", "’s"), first.end) else first.end
+    if _CAPITALISED_OWNER.search(segment, after):
         return None  # another possessive owner after the company: the reading is unsure
     return first.surface
 

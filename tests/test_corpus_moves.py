@@ -457,3 +457,16 @@ def test_what_a_percent_is_about_is_the_metric_alone(text: str, abouts: list[str
     from finfacts.extract import extract
 
     assert [r.about for r in extract(text) if isinstance(r, Percent)] == abouts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Toyota said Suzuki's profit rose, and its shares fell 3%.",
+        "Honda Z's unit cut its forecast, and its shares fell 3%.",  # an owner right after
+    ],
+)
+def test_its_shares_with_a_second_owner_is_no_move(text: str) -> None:
+    from finfacts.extract import extract
+
+    assert not [r for r in extract(text) if isinstance(r, ShareMove)]
