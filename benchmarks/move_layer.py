@@ -9,6 +9,11 @@ measured without the noise of the rest of the pipeline.
 
     python benchmarks/move_layer.py                  # against HEAD, best of 15
     python benchmarks/move_layer.py --against 803b6be --repeat 21
+    python benchmarks/move_layer.py --by-source   # per seed article: layer vs foundation
+
+``--by-source`` splits this checkout's time by the seed article each document copies and
+sets it beside the foundation layer's (``extract(..., moves=False)``) on the same
+documents: what the layer costs per story and per move it finds.
 """
 
 from __future__ import annotations
@@ -91,6 +96,37 @@ def best_seconds(attach: Callable[..., list], inputs: Sequence[Inputs]) -> float
     return time.thread_time() - start
 
 
+def by_source(attach: Callable[..., list], inputs: Sequence[Inputs], repeat: int) -> None:
+    """Print, per seed article, the move layer's and the foundation layer's best time per
+    document (interleaved, thread time), their ratio and the layer's time per move."""
+    from finfacts.extract import extract
+
+    groups: dict[str, list[Inputs]] = {}
+    for args in inputs:
+        groups.setdefault(str(args[3]).split("#")[0], []).append(args)
+    print(f"per seed article, best of {repeat} (µs per document):")
+    print(
+        f"  {'source':24s}{'docs':>5s}{'moves':>7s}{'layer':>9s}{'foundation':>12s}"
+        f"{'ratio':>7s}{'per move':>10s}"
+    )
+    for source, group in sorted(groups.items()):
+        layer = foundation = float("inf")
+        for _ in range(max(1, repeat)):
+            layer = min(layer, best_seconds(attach, group))
+            gc.collect()
+            start = time.thread_time()
+            for text, _records, published, doc_id, _cues, _sentences in group:
+                extract(text, published=published, doc_id=doc_id, moves=False)
+            foundation = min(foundation, time.thread_time() - start)
+        moves = sum(r.kind == "move" for records in run(attach, group) for r in records)
+        n = len(group)
+        per_move = f"{layer / moves * 1e6:8.0f}" if moves else "       -"
+        print(
+            f"  {source:24s}{n:5d}{moves / n:7.1f}{layer / n * 1e6:9.0f}"
+            f"{foundation / n * 1e6:12.0f}{layer / foundation:7.2f}  {per_move}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: time both move layers, alternating, and compare their records."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -98,9 +134,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=15, help="passes of each, best kept")
     ap.add_argument("--min-mb", type=float, default=2.0, help="corpus size in MB (default 2)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="RNG seed for digit variation")
+    ap.add_argument(
+        "--by-source", action="store_true", help="this checkout per seed article, vs foundation"
+    )
     args = ap.parse_args(argv)
 
     from finfacts.moves import attach_moves
+
+    if args.by_source:
+        by_source(
+            attach_moves, move_layer_inputs(int(args.min_mb * 1_000_000), args.seed), args.repeat
+        )
+        return 0
 
     other = moves_at(args.against).attach_moves
     inputs = move_layer_inputs(int(args.min_mb * 1_000_000), args.seed)
