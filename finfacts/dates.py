@@ -82,6 +82,12 @@ def _names() -> tuple[dict[str, int], dict[str, int]]:
     return months, days
 
 
+def calendar_words() -> frozenset[str]:
+    """Month and weekday names as news writes them ("March", "Mar", "Tuesday")."""
+    months, days = _names()
+    return frozenset(months) | frozenset(days)
+
+
 def _alternation(names: dict[str, int]) -> str:
     forms = {f for n in names for f in (n, n.upper())}
     return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))

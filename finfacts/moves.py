@@ -32,13 +32,33 @@ def _verbs() -> tuple[re.Pattern[str], dict[str, str]]:
     """The verb pattern (longest phrase first) and each phrase's direction."""
     moves = supplement()["moves"]
     direction: dict[str, str] = {}
-    for d in ("neutral", "bare", "up", "down", "flat"):
+    for d in ("sequel", "neutral", "bare", "up", "down", "flat"):
         for phrase in moves[d]:
             direction[phrase] = d
     for word in moves["bare"]:
         direction[word] = "bare"
     alt = alternation(direction, flexible_spaces=True)
-    return re.compile(rf"(?<![A-Za-z'’-])(?:{alt})(?![A-Za-z])"), direction
+    return re.compile(rf"(?<![A-Za-z'’-])(?:{_limit_pattern()}|{alt})(?![A-Za-z])"), direction
+
+
+@cache
+def _limit_pattern() -> str:
+    """ "hit the upper circuit of", "were locked in the limit-down": a limit verb, an optional
+    determiner, a daily price limit and an optional "of" (the figure follows)."""
+    moves = supplement()["moves"]
+    verbs = alternation(moves["limit_verbs"], flexible_spaces=True)
+    limits = alternation(moves["limit_up"] + moves["limit_down"], flexible_spaces=True)
+    return rf"(?:{verbs})\s+(?:(?:the|an|a|its|their)\s+)?(?:{limits})(?:\s+of)?"
+
+
+def _limit_kind(phrase: str) -> str | None:
+    """The direction of a daily-limit phrase ("hit the lower circuit of": down), else None."""
+    words = " ".join(phrase.lower().split())
+    moves = supplement()["moves"]
+    for d in ("up", "down"):
+        if any(words.endswith((limit, f"{limit} of")) for limit in moves[f"limit_{d}"]):
+            return d
+    return None
 
 
 @cache
@@ -94,7 +114,8 @@ _TOKEN = r"(?:[A-Z0-9^][\w&.'’^-]*|&|(?<=& )[a-z]\b)"
 # A name's words: capitalised tokens, with "of", "and", "de"... only between two of them
 # ("Bank of America"; "Issuance of" in "Issuance of shares rose" is no name).
 _NAME = re.compile(rf"{_TOKEN}(?:(?:\s+(?:of|and|de|du|la))*\s+{_TOKEN})*")
-_TRAILING_NAME = re.compile(rf"{_TOKEN}(?:(?:\s+(?:of|de|du|la))*\s+{_TOKEN})*$")
+# ... at the end of a text, from a word's start ("Phone" in "iPhone" is no name)
+_TRAILING_NAME = re.compile(rf"(?<![\w'’]){_TOKEN}(?:(?:\s+(?:of|de|du|la))*\s+{_TOKEN})*$")
 _APPOSITIVE = re.compile(
     r",\s*(?:also\s+|formerly\s+)?(?:known|called|dubbed)\s+as\s+[^,]{1,60},"
     r"|\s*\((?:also\s+)?(?:known\s+as|formerly)\s+[^)]{1,60}\)"
@@ -117,7 +138,11 @@ _PRICE_LEAD = re.compile(
     r"(?:record|closing|new)\s+)?(?:(?:high|low)\s+)?(?:of\s+)?|closing\s+at|at|to)\s*$"
 )
 _CHANGE_LEAD = re.compile(
-    r"(?i)^\s*(?:(?P<dir>up|down|higher|lower)\s+)?(?:by\s+)?(?:(?P<q>as\s+much\s+as|about"
+    r"(?i)^\s*(?:(?P<dir>up|down|higher|lower)\s+)?(?:by\s+)?"
+    # "rose by the daily maximum of 10 percent", "surged its daily limit of 10%"
+    r"(?:(?:the|its|their)\s+(?:maximum\s+)?(?:daily\s+)?(?:maximum|limit)"
+    r"(?:\s+(?:allowed|permitted))?\s+of\s+)?"
+    r"(?:(?P<q>as\s+much\s+as|about"
     r"|around|roughly|nearly|almost|more\s+than|less\s+than|over|some|just\s+over|just\s+under"
     r"|approximately)\s+)?$"
 )
@@ -187,7 +212,7 @@ def _change_after(
     if pct.unit != "percent" or pct.value is None:
         return None
     direction = kind
-    if kind in ("neutral", "bare"):
+    if kind in ("neutral", "bare", "sequel"):
         word = (lead.group("dir") or "").lower() or (phrase if kind == "bare" else "")
         after = _DIRECTION_AFTER.match(text, pct.end)
         if not word and after:
@@ -236,50 +261,45 @@ def attach_moves(
     moves: list[ShareMove] = []
     resolver = _Resolver(text)
     event_date = _EventDates(text, published)
-    generic = _lexicon_set("generic_subjects")
+    last: _Subject | None = None  # the subject of the latest move, for a sequel verb after it
     for m, window_sentence in _verbs_in(verb_re, text, windows):
         phrase = m.group()
         kind = kind_of.get(phrase)
-        if kind is None:  # "little  changed": spaced otherwise
+        if kind is None:  # "little  changed": spaced otherwise; "hit the upper circuit of"
             phrase = " ".join(phrase.lower().split())
-            kind = kind_of.get(phrase)
+            kind = kind_of.get(phrase) or _limit_kind(phrase)
             if kind is None:
                 continue
         change = _change_after(text, records, m.end(), kind, phrase)
         if change is None or any(i in consumed for i in change.indexes):
             continue
         s_lo, s_hi = window_sentence or sentences.span(m.start(), m.end())
-        if (
-            not change.indexes
-            and change.direction != "flat"
-            and not _may_be_explicit(text[s_lo : m.start()])
-        ):
-            continue  # a bare "X rose" needs a share word or a ticker: none before it
-        subject = _subject(text, s_lo, m.start(), participle=phrase.endswith("ing"))
-        if subject is None:
-            continue
-        names, explicit, us_line = subject
-        owner_at = None  # where "its" stands, in "Honda cut its forecast, and its shares fell"
-        if explicit and len(names) == 1 and names[0].lower() in _lexicon_set("owner_words"):
-            owner_at = text.rfind(names[0], s_lo, m.start())
-            antecedent = _antecedent(text, s_lo, owner_at, resolver)
-            if antecedent is None:
-                continue  # no one company named before it in the sentence: whose shares?
-            names = [antecedent]
+        previous = last if last is not None and last.follows(s_lo, text, m.start()) else None
+        if kind == "sequel" and previous is not None:
+            subject = previous  # "rose as much as 6.5% before paring gains to end 2.1% higher"
+        else:
+            if (
+                not change.indexes
+                and change.direction != "flat"
+                and not _may_be_explicit(text[s_lo : m.start()])
+            ):
+                continue  # a bare "X rose" needs a share word or a ticker: none before it
+            subject_end = m.start()
+            if kind in ("sequel", "neutral"):  # "X shares gave up early gains to close 1% lower"
+                subject_end = _course_start(text, s_lo, m.start())
+                if kind == "sequel" and subject_end == m.start() and not phrase.endswith("ing"):
+                    continue  # "plans to trade 5%": no subject of its own, no move before it
+            subject = _subject_of(
+                text, s_lo, subject_end, phrase, change, records, replaced, resolver
+            )
+            if subject is None and kind == "bare" and _completes(previous, change, text, m):
+                subject = previous  # "slumped to a four-year low, down 4.5%"
+            if subject is None:
+                continue
+        names, hits = subject.names, subject.hits
         if len(change.indexes) > 1 and len(change.indexes) != len(names):
             change.indexes = change.indexes[:1]
             change.end = records[change.indexes[0]].end
-        names, hits = _resolve_all(names, resolver, text, s_lo)
-        if us_line:
-            hits = [_on_us_line(hit) for hit in hits]
-        if any(n.lower() in generic for n in names):
-            continue  # "Japanese shares rose 1%": the market, not a company
-        if not explicit and any(h is None for h in hits):
-            if len(change.indexes) == 1:
-                _note_metric(records, replaced, change.indexes[0], text, s_lo, m.start())
-            continue
-        if not change.indexes and change.direction != "flat" and not explicit:
-            continue  # a bare "X rose" without a share word or a figure is too loose
         consumed.update(change.indexes)
         price = currency = None
         price_index = _next_index(records, change.end, 30)
@@ -294,6 +314,8 @@ def attach_moves(
             replaced[price_index] = replace(money, qualifier="share price", approx=False)
         sentence = text[s_lo:s_hi]
         pairs = len(change.indexes) == len(names) > 1
+        completes = subject is previous and previous.open(change.direction)
+        made = []
         for n, (name, hit) in enumerate(zip(names, hits, strict=True)):
             figure = change.indexes[n if pairs else 0] if change.indexes else None
             value = records[figure].value if figure is not None else None
@@ -301,9 +323,21 @@ def attach_moves(
                 value = Decimal(0)
             elif value is not None and change.direction == "down":
                 value = -value
-            start = owner_at if owner_at is not None else text.find(name, s_lo, m.start())
+            start = subject.starts[n]
             end = records[figure].end if figure is not None else m.end()
-            moves.append(
+            if completes:  # the figure of a direction-only move: "fell, closing 2% lower"
+                k = subject.first + n
+                moves[k] = replace(
+                    moves[k],
+                    end=end,
+                    surface=text[start:end],
+                    change_pct=value,
+                    approx=change.approx,
+                    price=price if price is not None else moves[k].price,
+                    price_currency=currency if price is not None else moves[k].price_currency,
+                )
+                continue
+            made.append(
                 ShareMove(
                     doc_id,
                     start,
@@ -323,6 +357,13 @@ def attach_moves(
                     event_date=event_date(start, s_lo, s_hi, hit, m.start() - s_lo),
                 )
             )
+        if made:
+            subject.settle(len(moves), change.direction, bool(change.indexes))
+            moves.extend(made)
+        elif completes:
+            subject.figured = True  # completed once: a later figure is a move of its own
+        subject.until = max(subject.until, end)
+        last = subject
     out: list[Record] = []
     for i, r in enumerate(records):
         if i in consumed:
@@ -330,6 +371,117 @@ def attach_moves(
         out.append(replaced.get(i, r))
     out.extend(moves)
     return _describe_percents(text, sorted(out, key=_order), sentences)
+
+
+class _Subject:
+    """The companies a verb's move is of: names as written, their hits, where each mention
+    starts, and (once moves are made) where its moves are in the layer's list, so that a
+    sequel verb ("... to end 2.1% higher") can reuse or complete them."""
+
+    __slots__ = ("direction", "figured", "first", "hits", "names", "s_lo", "starts", "until")
+
+    def __init__(self, s_lo: int, names: list[str], hits: list, starts: list[int]):
+        self.s_lo, self.names, self.hits, self.starts = s_lo, names, hits, starts
+        self.first, self.direction, self.figured = -1, "", True
+        self.until = -1  # where its latest move ends
+
+    def follows(self, s_lo: int, text: str, verb_start: int) -> bool:
+        """Whether a verb at ``verb_start`` in the sentence starting at ``s_lo`` can go on
+        from this subject's latest move: same sentence, and no other name written between
+        ("Sony rose 2% while Toyota slipped to close 1% lower": not Sony's close)."""
+        if self.s_lo != s_lo or self.until < 0:
+            return False
+        calendar = dates.calendar_words()
+        between = _CAPITALISED.finditer(text, self.until, verb_start)
+        return all(w.group() in calendar for w in between)
+
+    def settle(self, first: int, direction: str, figured: bool) -> None:
+        """Record where this subject's moves start in the list, their direction and whether
+        they carry a figure."""
+        self.first, self.direction, self.figured = first, direction, figured
+
+    def open(self, direction: str) -> bool:
+        """Whether its moves are direction-only in ``direction``, waiting for a figure."""
+        return self.first >= 0 and not self.figured and self.direction == direction
+
+
+def _subject_of(
+    text: str,
+    s_lo: int,
+    subject_end: int,
+    phrase: str,
+    change: _Change,
+    records: list[Record],
+    replaced: dict[int, Record],
+    resolver: _Resolver,
+) -> _Subject | None:
+    """The resolved subject written before ``subject_end``, or None when there is no company
+    or index there (a metric's percent is then described by its subject)."""
+    subject = _subject(text, s_lo, subject_end, participle=phrase.endswith("ing"))
+    if subject is None:
+        return None
+    names, explicit, us_line = subject
+    owner_at = None  # where "its" stands, in "Honda cut its forecast, and its shares fell"
+    if explicit and len(names) == 1 and names[0].lower() in _lexicon_set("owner_words"):
+        owner_at = text.rfind(names[0], s_lo, subject_end)
+        antecedent = _antecedent(text, s_lo, owner_at, resolver)
+        if antecedent is None:
+            return None  # no one company named before it in the sentence: whose shares?
+        names = [antecedent]
+    names, hits = _resolve_all(names, resolver, text, s_lo)
+    if us_line:
+        hits = [_on_us_line(hit) for hit in hits]
+    generic = _lexicon_set("generic_subjects")
+    if any(n.lower() in generic for n in names):
+        return None  # "Japanese shares rose 1%": the market, not a company
+    if not explicit and any(h is None for h in hits):
+        if len(change.indexes) == 1:
+            _note_metric(records, replaced, change.indexes[0], text, s_lo, subject_end)
+        return None
+    if not change.indexes and change.direction != "flat" and not explicit:
+        return None  # a bare "X rose" without a share word or a figure is too loose
+    if owner_at is not None:
+        starts = [owner_at]
+    else:
+        starts = [text.find(name, s_lo, subject_end) for name in names]
+    return _Subject(s_lo, names, hits, starts)
+
+
+def _completes(previous: _Subject | None, change: _Change, text: str, m: re.Match[str]) -> bool:
+    """Whether a bare direction word gives the figure of the direction-only move just before
+    it, after one comma: "Nissan shares slumped to a four-year low, down 4.5%"."""
+    return (
+        previous is not None
+        and previous.open(change.direction)
+        and bool(change.indexes)
+        and _AFTER_ONE_COMMA.fullmatch(text, previous.until, m.start()) is not None
+    )
+
+
+_AFTER_ONE_COMMA = re.compile(r"[^,;:]*,\s*")
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w&'’.-]*")
+
+
+@cache
+def _course_tail() -> re.Pattern[str]:
+    """What a stock did earlier in the session, just before a verb: "gave up early gains",
+    "pared losses and", "erasing early gains before" (lexicon: course_verbs, course_objects)."""
+    moves = supplement()["moves"]
+    verbs = alternation(moves["course_verbs"], flexible_spaces=True)
+    objects = alternation(moves["course_objects"], flexible_spaces=True)
+    return re.compile(
+        rf"(?<![A-Za-z])(?:{verbs})\s+(?:{objects})\s*,?(?:\s+(?:and|before|then|but))?\s*$"
+    )
+
+
+_COURSE_REACH = 80  # a course phrase and its joining words are read this far before a verb
+
+
+def _course_start(text: str, s_lo: int, verb_start: int) -> int:
+    """Where a course phrase ending just before the verb at ``verb_start`` starts, or
+    ``verb_start`` when there is none: the subject is read before it."""
+    m = _course_tail().search(text, max(s_lo, verb_start - _COURSE_REACH), verb_start)
+    return m.start() if m else verb_start
 
 
 def _subject(
@@ -420,6 +572,8 @@ def _subject_in(pre: str, start: int, participle: bool) -> tuple[list[str], bool
     if m:
         chunk, explicit = m.group("e").strip(), True
         us_line = _names_us_line(m, us_places)
+        if " and " in chunk:
+            chunk = _after_other_clause(chunk)
         if chunk.lower() in _lexicon_set("owner_words"):
             return [chunk], True, us_line  # "its shares": the caller finds whose
     m = _TICKER_PAREN.match(chunk) if ")" in chunk[-2:] else None
@@ -447,6 +601,17 @@ def _subject_in(pre: str, start: int, participle: bool) -> tuple[list[str], bool
             return None
         names.append(name)
     return names, explicit, us_line
+
+
+def _after_other_clause(owner: str) -> str:
+    """The owner of a share word after "and" when what comes before it is no list of names:
+    "Honda" in "Toyota cut its forecast and Honda('s shares)", "its" in "Nintendo raised its
+    outlook and its (stock)"; ``owner`` itself otherwise ("Sony and Nintendo")."""
+    parts = _AND.split(owner)
+    before = " and ".join(parts[:-1])
+    if all(_NAME.fullmatch(p.strip()) for p in _LIST_SEP.split(before)):
+        return owner
+    return parts[-1].strip()
 
 
 def _antecedent(text: str, lo: int, hi: int, resolver: _Resolver) -> str | None:
@@ -600,7 +765,8 @@ def _verbs_in(verb_re: re.Pattern[str], text: str, windows):
 _FOLLOWING_NOUNS = re.compile(
     r"\s+(?P<np>(?!(?:of|to|in|on|from|for|and|or|by|at|as|than|higher|lower|up|down|more"
     r"|less|after|before|while|since|last|this|next|year|increase|decrease|rise|fall|drop"
-    r"|gain|could|would|will|may|might|is|was|are|were)\b)"
+    r"|gain|could|would|will|may|might|is|was|are|were|against|versus|compared|over|during"
+    r"|amid|despite)\b)"
     r"[a-z][a-z-]+(?:\s+(?:on|of|for)\s+(?:all\s+)?[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)?)"
 )
 _TRANSITIVE = re.compile(

@@ -375,6 +375,7 @@ PHENOMENA = (
     "resolution",
     "dates",
     "us_lines",
+    "intraday",
     "negative",
 )
 LINES = read_corpus("moves")
@@ -449,6 +450,8 @@ def test_amount_only_extraction_skips_moves_and_keeps_every_amount():
         ("The Fed lifted its target range by a quarter point to 5.25%.", ["target range"]),
         ("Revenue has risen 12% from a year earlier.", ["revenue"]),
         ("The stock fell 30% in March.", ["stock"]),
+        ("Sales of the iPhone fell 10%.", ["sales of the iphone"]),  # no name "Phone"
+        ("The yen weakened 0.5% against the dollar.", ["yen"]),
     ],
 )
 def test_what_a_percent_is_about_is_the_metric_alone(text: str, abouts: list[str]) -> None:
@@ -470,3 +473,34 @@ def test_its_shares_with_a_second_owner_is_no_move(text: str) -> None:
     from finfacts.extract import extract
 
     assert not [r for r in extract(text) if isinstance(r, ShareMove)]
+
+
+@pytest.mark.parametrize(
+    ("text", "moves"),
+    [
+        # the close after "Toyota slipped" is Toyota's, whose subject has no share word:
+        # never Sony's, whose move came before another name
+        ("Sony rose 2% while Toyota slipped to close 1% lower.", [("Sony", Decimal("2"))]),
+        ("Toyota plans to trade 5% of its shares in the tender.", []),
+        ("Earnings hit the lower end of guidance, down 2% from a year earlier.", []),
+        (
+            "Honda shares fell 2% after the company cut its forecast, ending a rally.",
+            [("Honda", Decimal("-2"))],
+        ),
+        (  # a weekday between is no other name
+            "Mizuho shares rose as much as 3% on Tuesday before closing 1% higher.",
+            [("Mizuho", Decimal("3")), ("Mizuho", Decimal("1"))],
+        ),
+        (
+            "Sony shares fell, while Mazda was down 4.5%.",
+            [("Sony", None), ("Mazda", Decimal("-4.5"))],
+        ),
+    ],
+)
+def test_a_sequel_verb_goes_on_only_from_its_own_subject(text: str, moves: list) -> None:
+    """ "to close", "closing" and a bare "down 4.5%" reuse the subject of the move just
+    before them only in the same clause run, with no other name between."""
+    from finfacts.extract import extract
+
+    found = [(r.entity, r.change_pct) for r in extract(text) if isinstance(r, ShareMove)]
+    assert found == moves
