@@ -82,6 +82,7 @@ def _names() -> tuple[dict[str, int], dict[str, int]]:
     return months, days
 
 
+@cache
 def calendar_words() -> frozenset[str]:
     """Month and weekday names as news writes them ("March", "Mar", "Tuesday")."""
     months, days = _names()

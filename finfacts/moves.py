@@ -274,7 +274,9 @@ def attach_moves(
         if change is None or any(i in consumed for i in change.indexes):
             continue
         s_lo, s_hi = window_sentence or sentences.span(m.start(), m.end())
-        previous = last if last is not None and last.follows(s_lo, text, m.start()) else None
+        previous = None  # the latest move's subject, when this verb may go on from it
+        if kind in ("sequel", "bare") and last is not None and last.follows(s_lo, text, m):
+            previous = last
         if kind == "sequel" and previous is not None:
             subject = previous  # "rose as much as 6.5% before paring gains to end 2.1% higher"
         else:
@@ -385,14 +387,14 @@ class _Subject:
         self.first, self.direction, self.figured = -1, "", True
         self.until = -1  # where its latest move ends
 
-    def follows(self, s_lo: int, text: str, verb_start: int) -> bool:
-        """Whether a verb at ``verb_start`` in the sentence starting at ``s_lo`` can go on
-        from this subject's latest move: same sentence, and no other name written between
-        ("Sony rose 2% while Toyota slipped to close 1% lower": not Sony's close)."""
+    def follows(self, s_lo: int, text: str, verb: re.Match[str]) -> bool:
+        """Whether ``verb``, in the sentence starting at ``s_lo``, can go on from this
+        subject's latest move: same sentence, and no other name written between ("Sony
+        rose 2% while Toyota slipped to close 1% lower": not Sony's close)."""
         if self.s_lo != s_lo or self.until < 0:
             return False
         calendar = dates.calendar_words()
-        between = _CAPITALISED.finditer(text, self.until, verb_start)
+        between = _CAPITALISED.finditer(text, self.until, verb.start())
         return all(w.group() in calendar for w in between)
 
     def settle(self, first: int, direction: str, figured: bool) -> None:
