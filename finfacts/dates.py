@@ -47,6 +47,9 @@ _COMPARISONS = frozenset(
 )
 _SINCE = re.compile(r"(?i)\bsince\s+$")
 _VAGUE_UNITS = r"(?:week|weekend|month|quarter|year|session)"
+# Units a "this"/"earlier this"/"earlier in the" reference spans: "this session" and
+# "earlier in the session" are the story's own session, not a span.
+_SPAN_UNITS = r"(?:week|weekend|month|quarter|year)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +152,9 @@ def _patterns() -> list[tuple[str, re.Pattern[str], tuple[str, ...]]]:
         (
             "vague",
             re.compile(
-                rf"\b(?:(?:last|this|next|past|previous|earlier this|later this|the previous|"
-                rf"the past)\s+{_VAGUE_UNITS}|earlier (?:this|in the) {_VAGUE_UNITS}|recently|"
+                rf"\b(?:(?:last|next|past|previous|the previous|the past)\s+{_VAGUE_UNITS}"
+                rf"|(?:this|earlier this|later this)\s+{_SPAN_UNITS}"
+                rf"|earlier (?:this|in the) {_SPAN_UNITS}|recently|"
                 rf"(?:in|since|during|until|through)\s+(?:early\s+|mid-?|late\s+)?"
                 rf"(?-i:{_alternation(months)})\b(?!\.?\s+\d)|in\s+(?:19|20)\d{{2}})\b",
                 re.IGNORECASE,

@@ -138,7 +138,8 @@ _PRICE_LEAD = re.compile(
     r"(?:record|closing|new)\s+)?(?:(?:high|low)\s+)?(?:of\s+)?|closing\s+at|at|to)\s*$"
 )
 _CHANGE_LEAD = re.compile(
-    r"(?i)^\s*(?:(?P<dir>up|down|higher|lower)\s+)?(?:by\s+)?"
+    r"(?i)^\s*(?:the\s+(?:day|session|trading\s+day)\s+)?"  # "ended the day up 0.9%"
+    r"(?:(?P<dir>up|down|higher|lower)\s+)?(?:by\s+)?"
     # "rose by the daily maximum of 10 percent", "surged its daily limit of 10%"
     r"(?:(?:the|its|their)\s+(?:maximum\s+)?(?:daily\s+)?(?:maximum|limit)"
     r"(?:\s+(?:allowed|permitted))?\s+of\s+)?"
@@ -275,7 +276,12 @@ def attach_moves(
             continue
         s_lo, s_hi = window_sentence or sentences.span(m.start(), m.end())
         previous = None  # the latest move's subject, when this verb may go on from it
-        if kind in ("sequel", "bare") and last is not None and last.follows(s_lo, text, m):
+        if (
+            last is not None
+            and (kind in ("sequel", "bare") or phrase.endswith("ing"))
+            and len(change.indexes) <= len(last.names)
+            and last.follows(s_lo, text, m)
+        ):
             previous = last
         if kind == "sequel" and previous is not None:
             subject = previous  # "rose as much as 6.5% before paring gains to end 2.1% higher"
@@ -296,6 +302,8 @@ def attach_moves(
             )
             if subject is None and kind == "bare" and _completes(previous, change, text, m):
                 subject = previous  # "slumped to a four-year low, down 4.5%"
+            elif subject is None and previous is not None and change.indexes:
+                subject = previous  # "ended down 1.1%, after falling as much as 2% earlier"
             if subject is None:
                 continue
         names, hits = subject.names, subject.hits
@@ -393,6 +401,8 @@ class _Subject:
         rose 2% while Toyota slipped to close 1% lower": not Sony's close)."""
         if self.s_lo != s_lo or self.until < 0:
             return False
+        if _SEVERAL.search(text, self.until, verb.start()):
+            return False  # "before both pared gains": more than this subject
         calendar = dates.calendar_words()
         between = _CAPITALISED.finditer(text, self.until, verb.start())
         return all(w.group() in calendar for w in between)
@@ -461,6 +471,7 @@ def _completes(previous: _Subject | None, change: _Change, text: str, m: re.Matc
 
 
 _AFTER_ONE_COMMA = re.compile(r"[^,;:]*,\s*")
+_SEVERAL = re.compile(r"(?i)\b(?:both|each|all|they|the\s+two|the\s+pair)\b")
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w&'’.-]*")
 
 
@@ -553,6 +564,9 @@ def _subject_in(pre: str, start: int, participle: bool) -> tuple[list[str], bool
         if chunk[:1].islower() and k > 0 and seps[k].strip() == ",":
             k -= 1  # skip the appositive
             chunk = segment(k)
+    if chunk in ("which", "that") and k > 0 and seps[k].strip() == ",":
+        k -= 1  # "outperforming the Taiex, which closed 0.5% higher": the name before
+        chunk = segment(k)
     if chunk.endswith(_FILLERS):
         chunk = _TRAILING_FILLER.sub("", chunk)
     # "DBS, OCBC and UOB": earlier comma-separated names belong to the same list

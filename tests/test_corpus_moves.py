@@ -504,3 +504,22 @@ def test_a_sequel_verb_goes_on_only_from_its_own_subject(text: str, moves: list)
 
     found = [(r.entity, r.change_pct) for r in extract(text) if isinstance(r, ShareMove)]
     assert found == moves
+
+
+def test_a_close_after_both_is_never_one_company_s() -> None:
+    """ "before both pared gains to end up 2.1% and 3%": the two figures are the two
+    companies' closes; reading them as one company's (the latest) would be a wrong fact."""
+    from finfacts.extract import extract
+
+    text = (
+        "Tokyo Electron gained 4.6% and Advantest climbed 5.2%, lifting the chip sector, "
+        "before both pared gains to end up 2.1% and 3%, respectively."
+    )
+    true_moves = {
+        ("Tokyo Electron", Decimal("4.6")),
+        ("Advantest", Decimal("5.2")),
+        ("Tokyo Electron", Decimal("2.1")),
+        ("Advantest", Decimal("3")),
+    }
+    found = [(r.entity, r.change_pct) for r in extract(text) if isinstance(r, ShareMove)]
+    assert found and set(found) <= true_moves
