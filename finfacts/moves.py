@@ -302,7 +302,7 @@ def attach_moves(
             )
             if subject is None and kind == "bare" and _completes(previous, change, text, m):
                 subject = previous  # "slumped to a four-year low, down 4.5%"
-            elif subject is None and previous is not None and change.indexes:
+            elif subject is None and kind in ("up", "down") and previous and change.indexes:
                 subject = previous  # "ended down 1.1%, after falling as much as 2% earlier"
             if subject is None:
                 continue
