@@ -46,10 +46,10 @@ _COMPARISONS = frozenset(
     }
 )
 _SINCE = re.compile(r"(?i)\bsince\s+$")
-_VAGUE_UNITS = r"(?:week|weekend|month|quarter|year|session)"
 # Units a "this"/"earlier this"/"earlier in the" reference spans: "this session" and
-# "earlier in the session" are the story's own session, not a span.
+# "earlier in the session" are the story's own session, not a span; "last session" is one.
 _SPAN_UNITS = r"(?:week|weekend|month|quarter|year)"
+_VAGUE_UNITS = rf"(?:{_SPAN_UNITS}|session)"
 
 
 @dataclass(frozen=True, slots=True)
